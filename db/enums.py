@@ -1,0 +1,57 @@
+"""Closed vocabularies shared by the database and the API (string-valued enums)."""
+
+import enum
+
+
+class ActorKind(enum.Enum):
+    """What kind of actor speaks or holds a position."""
+
+    PERSON = "person"
+    OFFICE = "office"
+    GOVERNMENT = "government"
+    PARTY = "party"
+    ORGANISATION = "organisation"
+    ANONYMOUS_SOURCE = "anonymous_source"
+
+
+class PolicyRelationKind(enum.Enum):
+    """How one policy relates to another."""
+
+    COMPARED_WITH = "compared_with"
+    SUCCESSOR_OF = "successor_of"
+    PART_OF = "part_of"
+    ALTERNATIVE_TO = "alternative_to"
+
+
+class SourceKind(enum.Enum):
+    """What kind of publication a source is."""
+
+    NEWS_ARTICLE = "news_article"
+    NEWS_ANALYSIS = "news_analysis"
+    PRESS_CONFERENCE = "press_conference"
+    STATEMENT = "statement"
+    SOCIAL_MEDIA_POST = "social_media_post"
+    PARLIAMENTARY_STATEMENT = "parliamentary_statement"
+
+
+class DatePrecision(enum.Enum):
+    """How precisely a date is known: a month-precise date is stored as the first of the month."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Ambiguity(enum.Enum):
+    """Why a stance has no ordinal position."""
+
+    MIXED = "mixed"
+    UNCLEAR = "unclear"
+
+
+class EvidenceKind(enum.Enum):
+    """A verbatim quote, a marked paraphrase, or a reported action."""
+
+    DIRECT_QUOTE = "direct_quote"
+    PARAPHRASE = "paraphrase"
+    REPORTED_ACTION = "reported_action"

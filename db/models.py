@@ -1,0 +1,284 @@
+"""ORM models: actors and their roles, policies and topics, sources, stances and evidence."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Computed,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Timestamped
+from db.enums import (
+    ActorKind,
+    Ambiguity,
+    DatePrecision,
+    EvidenceKind,
+    PolicyRelationKind,
+    SourceKind,
+)
+
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+TEXT_SEARCH_CONFIG = "positions"
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A VARCHAR column with a CHECK constraint listing the enum's values."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def slug_column() -> Mapped[str]:
+    return mapped_column(String(160), unique=True, nullable=False)
+
+
+def slug_check() -> CheckConstraint:
+    return CheckConstraint(f"slug ~ '{SLUG_PATTERN}'", name="slug_format")
+
+
+class Actor(Timestamped, Base):
+    __tablename__ = "actor"
+    __table_args__ = (
+        slug_check(),
+        CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_format"),
+        Index("ix_actor_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, "actor_kind"), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+
+    aliases: Mapped[list["ActorAlias"]] = relationship(
+        lazy="raise", order_by="ActorAlias.alias", back_populates="actor"
+    )
+    roles: Mapped[list["ActorRole"]] = relationship(
+        lazy="raise",
+        foreign_keys="ActorRole.actor_id",
+        order_by="ActorRole.started_on",
+        back_populates="actor",
+    )
+
+
+class ActorAlias(Timestamped, Base):
+    __tablename__ = "actor_alias"
+    __table_args__ = (
+        UniqueConstraint("actor_id", "alias"),
+        Index("ix_actor_alias_alias_trgm", "alias", postgresql_using="gin", postgresql_ops={"alias": "gin_trgm_ops"}),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), nullable=False)
+    alias: Mapped[str] = mapped_column(String(200), nullable=False)
+
+    actor: Mapped[Actor] = relationship(lazy="raise", back_populates="aliases")
+
+
+class ActorRole(Timestamped, Base):
+    """A Popolo-style membership: an actor holding a role in an organisation over a period."""
+
+    __tablename__ = "actor_role"
+    __table_args__ = (
+        UniqueConstraint("actor_id", "title", "started_on", postgresql_nulls_not_distinct=True),
+        CheckConstraint("ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on", name="period_order"),
+        Index("ix_actor_role_organisation_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id], back_populates="roles")
+    organisation: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[organisation_id])
+
+
+policy_topic = Table(
+    "policy_topic",
+    Base.metadata,
+    Column("policy_id", ForeignKey("policy.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_policy_topic_topic_id", "topic_id"),
+)
+
+
+class Topic(Timestamped, Base):
+    __tablename__ = "topic"
+    __table_args__ = (slug_check(),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class Policy(Timestamped, Base):
+    __tablename__ = "policy"
+    __table_args__ = (slug_check(),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    jurisdiction: Mapped[str] = mapped_column(String(32), nullable=False)
+
+    topics: Mapped[list[Topic]] = relationship(secondary=policy_topic, lazy="raise", order_by=Topic.slug)
+
+
+class PolicyRelation(Timestamped, Base):
+    __tablename__ = "policy_relation"
+    __table_args__ = (
+        UniqueConstraint("subject_policy_id", "object_policy_id", "kind"),
+        CheckConstraint("subject_policy_id <> object_policy_id", name="distinct_policies"),
+        Index("ix_policy_relation_object_policy_id", "object_policy_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    subject_policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), nullable=False)
+    object_policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[PolicyRelationKind] = mapped_column(
+        enum_column(PolicyRelationKind, "policy_relation_kind"), nullable=False
+    )
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+
+    subject: Mapped[Policy] = relationship(lazy="raise", foreign_keys=[subject_policy_id])
+    object: Mapped[Policy] = relationship(lazy="raise", foreign_keys=[object_policy_id])
+
+
+class Source(Timestamped, Base):
+    __tablename__ = "source"
+    __table_args__ = (
+        slug_check(),
+        CheckConstraint("content_sha256 ~ '^[0-9a-f]{64}$'", name="content_sha256_format"),
+        CheckConstraint("url IS NULL OR url ~ '^https?://'", name="url_scheme"),
+        Index("ix_source_published_on", "published_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    kind: Mapped[SourceKind] = mapped_column(enum_column(SourceKind, "source_kind"), nullable=False)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    title_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    publisher_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    author: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    published_on_precision: Mapped[DatePrecision] = mapped_column(
+        enum_column(DatePrecision, "date_precision"), nullable=False, server_default="day"
+    )
+    published_on_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    provenance_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class Stance(Timestamped, Base):
+    """An actor's position on a policy as stated on a date."""
+
+    __tablename__ = "stance"
+    __table_args__ = (
+        slug_check(),
+        CheckConstraint("position BETWEEN -2 AND 2", name="position_range"),
+        CheckConstraint("(position IS NULL) <> (ambiguity IS NULL)", name="position_or_ambiguity"),
+        CheckConstraint("(retracted_at IS NULL) = (retraction_reason IS NULL)", name="retraction_has_reason"),
+        Index("ix_stance_actor_policy_stated", "actor_id", "policy_id", "stated_on", "id"),
+        Index("ix_stance_policy_stated", "policy_id", "stated_on", "id"),
+        Index("ix_stance_stated_on_id", "stated_on", "id"),
+        Index("ix_stance_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), nullable=False)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id"), nullable=False)
+    position: Mapped[int | None] = mapped_column(SmallInteger)
+    ambiguity: Mapped[Ambiguity | None] = mapped_column(enum_column(Ambiguity, "ambiguity"))
+    stated_on: Mapped[date] = mapped_column(Date, nullable=False)
+    stated_on_precision: Mapped[DatePrecision] = mapped_column(
+        enum_column(DatePrecision, "date_precision"), nullable=False, server_default="day"
+    )
+    stated_on_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    retracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retraction_reason: Mapped[str | None] = mapped_column(Text)
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, summary)", persisted=True)
+    )
+
+    actor: Mapped[Actor] = relationship(lazy="raise")
+    policy: Mapped[Policy] = relationship(lazy="raise")
+    evidence: Mapped[list["Evidence"]] = relationship(lazy="raise", order_by="Evidence.id", back_populates="stance")
+
+
+class Evidence(Timestamped, Base):
+    """A verbatim quote, a marked paraphrase or a reported action backing a stance, from one source."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        slug_check(),
+        CheckConstraint("length(btrim(text)) > 0", name="text_not_blank"),
+        CheckConstraint("(char_start IS NULL) = (char_end IS NULL)", name="offsets_paired"),
+        CheckConstraint("char_start IS NULL OR (char_start >= 0 AND char_end > char_start)", name="offsets_order"),
+        Index("ix_evidence_stance_id", "stance_id"),
+        Index("ix_evidence_source_id", "source_id"),
+        Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
+        Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = slug_column()
+    stance_id: Mapped[int] = mapped_column(ForeignKey("stance.id"), nullable=False)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), nullable=False)
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    speaker_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    char_start: Mapped[int | None] = mapped_column(BigInteger)
+    char_end: Mapped[int | None] = mapped_column(BigInteger)
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, text)", persisted=True)
+    )
+
+    stance: Mapped[Stance] = relationship(lazy="raise", back_populates="evidence")
+    source: Mapped[Source] = relationship(lazy="raise")
+    speaker: Mapped[Actor | None] = relationship(lazy="raise")
+
+
+class DataVersion(Base):
+    """One row counting every write to the data tables (bumped by statement-level triggers).
+
+    Comparison responses derive their ETag from it, so any write invalidates every cached answer.
+    """
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
