@@ -16,17 +16,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    # The text-search configuration and triggers are managed by migrations only.
-    return True
-
-
 def do_run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
-        include_object=include_object,
         transaction_per_migration=False,
     )
     with context.begin_transaction():
@@ -38,6 +32,7 @@ async def run_async_migrations() -> None:
     engine = create_async_engine(asyncpg_url(url), poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
+        await connection.commit()
     await engine.dispose()
 
 

@@ -209,27 +209,34 @@ def upgrade() -> None:
     op.create_index('ix_evidence_speaker_actor_id', 'evidence', ['speaker_actor_id'], unique=False)
     op.create_index('ix_evidence_stance_id', 'evidence', ['stance_id'], unique=False)
     op.execute("INSERT INTO data_version (id, version) VALUES (1, 0)")
+    # Statement-level triggers with transition tables: a statement that changes no row (an idempotent
+    # seed load, an upsert whose values are unchanged) leaves the version, and so every ETag, alone.
     op.execute(
         """
         CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE data_version SET version = version + 1, changed_at = now() WHERE id = 1;
+            IF TG_OP = 'TRUNCATE' OR EXISTS (SELECT 1 FROM changed_rows) THEN
+                UPDATE data_version SET version = version + 1, changed_at = now() WHERE id = 1;
+            END IF;
             RETURN NULL;
         END
         $$
         """
     )
     for table in DATA_TABLES:
-        op.execute(
-            f"CREATE TRIGGER {table}_bump_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
-        )
+        for event, transition in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            op.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_bumps_version AFTER {event} ON {table} "
+                f"REFERENCING {transition} TABLE AS changed_rows "
+                "FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
+            )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     for table in DATA_TABLES:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_bump_data_version ON {table}")
+        for event in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_{event}_bumps_version ON {table}")
     op.execute("DROP FUNCTION IF EXISTS bump_data_version()")
     op.drop_index('ix_evidence_stance_id', table_name='evidence')
     op.drop_index('ix_evidence_speaker_actor_id', table_name='evidence')

@@ -1,0 +1,46 @@
+"""Response shapes for actors."""
+
+from datetime import date
+
+import msgspec
+
+from api.refs import ActorRef
+from db.enums import ActorKind
+
+
+class ActorSummary(msgspec.Struct, kw_only=True):
+    """An actor in a list."""
+
+    slug: str
+    name: str
+    kind: ActorKind
+    country: str | None
+    description: str
+
+
+class ActorRoleItem(msgspec.Struct, kw_only=True):
+    """A role held over a period (Popolo membership); open-ended when `ended_on` is null."""
+
+    title: str
+    organisation: ActorRef | None
+    started_on: date | None
+    ended_on: date | None
+
+
+class ActorDetail(msgspec.Struct, kw_only=True):
+    """An actor with its aliases and roles over time."""
+
+    slug: str
+    name: str
+    kind: ActorKind
+    country: str | None
+    description: str
+    aliases: list[str]
+    roles: list[ActorRoleItem]
+
+
+class ActorPage(msgspec.Struct, kw_only=True):
+    """One page of actors; pass `next_cursor` as `cursor` for the next page (null on the last page)."""
+
+    items: list[ActorSummary]
+    next_cursor: str | None

@@ -1,0 +1,12 @@
+"""The ASGI entry point for production servers: ``granian --interface asgi --factory api.asgi:app``."""
+
+from litestar import Litestar
+
+from api.app import create_app
+from api.settings import Settings
+from db.embedded import database_url
+
+
+def app() -> Litestar:
+    """Build the app from the environment (``DATABASE_URL`` or the embedded cluster)."""
+    return create_app(Settings.from_env(database_url()))

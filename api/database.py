@@ -1,0 +1,32 @@
+"""Engine lifecycle and the per-request session dependency."""
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.engine import make_engine, make_sessionmaker
+
+
+def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Create the engine when the app starts and dispose of it when the app stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = make_engine(database_url, pool_size=pool_size)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return lifespan
+
+
+async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
+    async with state.sessionmaker() as session:
+        yield session

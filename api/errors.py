@@ -1,0 +1,193 @@
+"""Domain errors and their one mapping to RFC 9457 problem details (``application/problem+json``).
+
+Every error the API returns, the framework's own included, goes through ``problem_response``: one
+shape, a stable ``type`` per kind of problem, and for validation a list of the offending fields.
+"""
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://positions.example.org/problems/"
+
+logger = logging.getLogger("positions.errors")
+
+
+class InvalidField(msgspec.Struct, kw_only=True):
+    """One offending parameter, header or body field."""
+
+    name: str
+    location: str
+    message: str
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """RFC 9457 problem details. ``type`` is stable: clients may branch on it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[InvalidField] = []
+
+
+class ApiError(Exception):
+    """Base of the domain errors: each knows its status, problem type and title."""
+
+    status = 400
+    code = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[InvalidField] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not-found"
+    title = "Not found"
+
+
+class UnknownSlugs(NotFound):
+    """One or more slugs named in the request do not exist."""
+
+    code = "unknown-slug"
+    title = "Unknown slug"
+
+    def __init__(self, resource: str, slugs: list[str], *, location: str = "path", name: str = "slug") -> None:
+        quoted = ", ".join(f"'{slug}'" for slug in slugs)
+        noun = resource if len(slugs) == 1 else f"{resource}s"
+        super().__init__(
+            f"No {noun} with slug {quoted}.",
+            errors=[InvalidField(name=name, location=location, message=f"unknown {resource} '{slug}'") for slug in slugs],
+        )
+        self.slugs = slugs
+
+
+class InvalidParameter(ApiError):
+    """A query parameter has a well-formed value that makes no sense (e.g. ``from`` after ``to``)."""
+
+    code = "invalid-parameter"
+    title = "Invalid parameter"
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"Invalid parameter '{name}': {message}", errors=[InvalidField(name=name, location="query", message=message)])
+
+
+class DatabaseUnavailable(ApiError):
+    status = 503
+    code = "database-unavailable"
+    title = "Database unavailable"
+
+
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition-failed", "Precondition failed"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("unprocessable-content", "Unprocessable content"),
+    428: ("precondition-required", "Precondition required"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("internal-error", "Internal server error"),
+    503: ("service-unavailable", "Service unavailable"),
+}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[Problem]:
+    return Response(content=problem, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _instance(request: Request[Any, Any, Any]) -> str:
+    return request.url.path
+
+
+def handle_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[Problem]:
+    headers = {"Retry-After": "5"} if exc.status == 503 else None
+    problem = Problem(
+        type=PROBLEM_BASE + exc.code,
+        title=exc.title,
+        status=exc.status,
+        detail=exc.detail,
+        instance=_instance(request),
+        errors=exc.errors,
+    )
+    return problem_response(problem, headers)
+
+
+def _validation_fields(extra: Any) -> list[InvalidField]:
+    fields: list[InvalidField] = []
+    if isinstance(extra, list):
+        for item in extra:
+            if isinstance(item, dict):
+                fields.append(
+                    InvalidField(
+                        name=str(item.get("key") or "body"),
+                        location=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
+                        message=str(item.get("message") or "invalid value"),
+                    )
+                )
+    return fields
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    status = exc.status_code
+    code, title = HTTP_CODES.get(status, ("http-error", "HTTP error"))
+    errors: list[InvalidField] = []
+    detail = exc.detail or title
+    if isinstance(exc, ValidationException):
+        code, title = "invalid-parameter", "Invalid request"
+        errors = _validation_fields(exc.extra)
+        if errors:
+            names = ", ".join(sorted({f"'{field.name}'" for field in errors}))
+            detail = f"Invalid value for {names}: " + "; ".join(field.message for field in errors)
+    headers = {key: value for key, value in (exc.headers or {}).items()}
+    if status == 503:
+        headers.setdefault("Retry-After", "5")
+    problem = Problem(
+        type=PROBLEM_BASE + code, title=title, status=status, detail=detail, instance=_instance(request), errors=errors
+    )
+    return problem_response(problem, headers or None)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (ConnectionError, OSError))
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    if _is_connection_error(exc):
+        logger.warning("database unavailable: %s", exc)
+        return handle_api_error(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    problem = Problem(
+        type=PROBLEM_BASE + "internal-error",
+        title="Internal server error",
+        status=500,
+        detail="An unexpected error occurred; it has been logged.",
+        instance=_instance(request),
+    )
+    return problem_response(problem)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    ApiError: handle_api_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,164 @@
+"""SQL for evidence, including the per-stance evidence lists other resources embed."""
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from api.errors import UnknownSlugs
+from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
+from api.refs import ActorRef, PolicyRef, SourceRef, position_label
+from db.enums import EvidenceKind
+from db.models import Actor, Evidence, Policy, Source, Stance, TEXT_SEARCH_CONFIG
+
+Speaker = aliased(Actor, name="speaker")
+StanceActor = aliased(Actor, name="stance_actor")
+
+
+def _item_query() -> Select[Any]:
+    return (
+        select(
+            Evidence.id,
+            Evidence.stance_id,
+            Evidence.slug,
+            Evidence.kind,
+            Evidence.text,
+            Evidence.char_start,
+            Evidence.char_end,
+            Speaker.slug.label("speaker_slug"),
+            Speaker.name.label("speaker_name"),
+            Speaker.kind.label("speaker_kind"),
+            Source.slug.label("source_slug"),
+            Source.title.label("source_title"),
+            Source.publisher,
+            Source.author,
+            Source.url,
+            Source.published_on,
+            Source.published_on_inferred,
+        )
+        .join(Source, Source.id == Evidence.source_id)
+        .outerjoin(Speaker, Speaker.id == Evidence.speaker_actor_id)
+    )
+
+
+def evidence_item(row: Row[Any]) -> EvidenceItem:
+    return EvidenceItem(
+        slug=row.slug,
+        kind=row.kind,
+        text=row.text,
+        speaker=ActorRef(slug=row.speaker_slug, name=row.speaker_name, kind=row.speaker_kind)
+        if row.speaker_slug
+        else None,
+        source=SourceRef(
+            slug=row.source_slug,
+            title=row.source_title,
+            publisher=row.publisher,
+            author=row.author,
+            url=row.url,
+            published_on=row.published_on,
+            published_on_inferred=row.published_on_inferred,
+        ),
+        char_start=row.char_start,
+        char_end=row.char_end,
+    )
+
+
+async def evidence_by_stance(session: AsyncSession, stance_ids: list[int]) -> dict[int, list[EvidenceItem]]:
+    """All evidence for the given stances in one query, grouped by stance id."""
+    grouped: dict[int, list[EvidenceItem]] = defaultdict(list)
+    if not stance_ids:
+        return grouped
+    rows = await session.execute(_item_query().where(Evidence.stance_id.in_(stance_ids)).order_by(Evidence.id))
+    for row in rows:
+        grouped[row.stance_id].append(evidence_item(row))
+    return grouped
+
+
+def _detail_query() -> Select[Any]:
+    return (
+        _item_query()
+        .add_columns(
+            Stance.slug.label("stance_slug"),
+            Stance.position,
+            Stance.ambiguity,
+            Stance.stated_on,
+            Stance.retracted_at,
+            StanceActor.slug.label("actor_slug"),
+            StanceActor.name.label("actor_name"),
+            StanceActor.kind.label("actor_kind"),
+            Policy.slug.label("policy_slug"),
+            Policy.title.label("policy_title"),
+        )
+        .join(Stance, Stance.id == Evidence.stance_id)
+        .join(StanceActor, StanceActor.id == Stance.actor_id)
+        .join(Policy, Policy.id == Stance.policy_id)
+    )
+
+
+def _detail(row: Row[Any]) -> EvidenceDetail:
+    item = evidence_item(row)
+    return EvidenceDetail(
+        slug=item.slug,
+        kind=item.kind,
+        text=item.text,
+        speaker=item.speaker,
+        source=item.source,
+        char_start=item.char_start,
+        char_end=item.char_end,
+        stance=StanceRef(
+            slug=row.stance_slug,
+            actor=ActorRef(slug=row.actor_slug, name=row.actor_name, kind=row.actor_kind),
+            policy=PolicyRef(slug=row.policy_slug, title=row.policy_title),
+            position=row.position,
+            label=position_label(row.position, row.ambiguity),
+            stated_on=row.stated_on,
+            retracted=row.retracted_at is not None,
+        ),
+    )
+
+
+async def list_evidence(
+    session: AsyncSession,
+    *,
+    q: str | None,
+    actor_id: int | None,
+    speaker_id: int | None,
+    policy_id: int | None,
+    source_id: int | None,
+    kind: EvidenceKind | None,
+    stated_from: date | None,
+    stated_to: date | None,
+    after: str | None,
+    limit: int,
+) -> list[EvidenceDetail]:
+    """Evidence ordered by slug; ``q`` is PostgreSQL full-text search (web-search syntax) over the text."""
+    query = _detail_query().order_by(Evidence.slug).limit(limit + 1)
+    if q:
+        query = query.where(Evidence.search_vector.op("@@")(func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)))
+    if actor_id is not None:
+        query = query.where(Stance.actor_id == actor_id)
+    if speaker_id is not None:
+        query = query.where(func.coalesce(Evidence.speaker_actor_id, Stance.actor_id) == speaker_id)
+    if policy_id is not None:
+        query = query.where(Stance.policy_id == policy_id)
+    if source_id is not None:
+        query = query.where(Evidence.source_id == source_id)
+    if kind is not None:
+        query = query.where(Evidence.kind == kind)
+    if stated_from is not None:
+        query = query.where(Stance.stated_on >= stated_from)
+    if stated_to is not None:
+        query = query.where(Stance.stated_on <= stated_to)
+    if after is not None:
+        query = query.where(Evidence.slug > after)
+    return [_detail(row) for row in await session.execute(query)]
+
+
+async def get_evidence(session: AsyncSession, slug: str) -> EvidenceDetail:
+    row = (await session.execute(_detail_query().where(Evidence.slug == slug))).one_or_none()
+    if row is None:
+        raise UnknownSlugs("evidence", [slug])
+    return _detail(row)

@@ -1,0 +1,82 @@
+"""GET /v1/evidence and /v1/evidence/{slug}."""
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.evidence import queries
+from api.evidence.schemas import EvidenceDetail, EvidencePage
+from api.lookups import resolve_slug
+from api.openapi import READ_ERRORS, problem_responses
+from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from api.params import check_date_range
+from db.enums import EvidenceKind
+from db.models import Actor, Policy, Source
+
+
+class EvidenceController(Controller):
+    path = "/v1/evidence"
+    tags = ["evidence"]
+
+    @get("/", operation_id="listEvidence", summary="List and search evidence", responses=problem_responses(*READ_ERRORS))
+    async def list_evidence(
+        self,
+        session: AsyncSession,
+        q: Annotated[
+            str | None,
+            Parameter(
+                description='Full-text search in web-search syntax: `marriage with Italy`, `"return hubs" -Rwanda`.',
+                min_length=1,
+                max_length=200,
+            ),
+        ] = None,
+        actor: Annotated[
+            str | None, Parameter(description="Only evidence for this actor's stances (actor slug).", max_length=160)
+        ] = None,
+        speaker: Annotated[
+            str | None,
+            Parameter(description="Only evidence spoken by this actor (the stance's actor when no speaker is named).", max_length=160),
+        ] = None,
+        policy: Annotated[str | None, Parameter(description="Only evidence about this policy (slug).", max_length=160)] = None,
+        source: Annotated[str | None, Parameter(description="Only evidence from this source (slug).", max_length=160)] = None,
+        kind: Annotated[EvidenceKind | None, Parameter(description="Only this kind of evidence.")] = None,
+        stated_from: Annotated[date | None, Parameter(description="Stance stated on or after this date.")] = None,
+        stated_to: Annotated[date | None, Parameter(description="Stance stated on or before this date.")] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> EvidencePage:
+        """Evidence ordered by slug, each with its source and the stance it supports."""
+        check_date_range(stated_from, stated_to, start_name="stated_from", end_name="stated_to")
+        after = decode_cursor(cursor, (str,))
+        rows = await queries.list_evidence(
+            session,
+            q=q,
+            actor_id=await resolve_slug(session, Actor, actor, resource="actor", parameter="actor") if actor else None,
+            speaker_id=await resolve_slug(session, Actor, speaker, resource="actor", parameter="speaker")
+            if speaker
+            else None,
+            policy_id=await resolve_slug(session, Policy, policy, resource="policy", parameter="policy")
+            if policy
+            else None,
+            source_id=await resolve_slug(session, Source, source, resource="source", parameter="source")
+            if source
+            else None,
+            kind=kind,
+            stated_from=stated_from,
+            stated_to=stated_to,
+            after=after[0] if after else None,
+            limit=limit,
+        )
+        return EvidencePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
+
+    @get("/{slug:str}", operation_id="getEvidence", summary="Get a piece of evidence", responses=problem_responses(*READ_ERRORS))
+    async def get_evidence(
+        self,
+        session: AsyncSession,
+        slug: Annotated[str, Parameter(description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170)],
+    ) -> EvidenceDetail:
+        """One piece of evidence with its source, speaker and stance."""
+        return await queries.get_evidence(session, slug)

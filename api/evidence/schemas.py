@@ -1,0 +1,55 @@
+"""Response shapes for evidence."""
+
+from datetime import date
+
+import msgspec
+
+from api.refs import ActorRef, PolicyRef, PositionLabel, SourceRef
+from db.enums import EvidenceKind
+
+
+class EvidenceItem(msgspec.Struct, kw_only=True):
+    """A quote exactly as published (`direct_quote`), a marked paraphrase, or a reported action.
+
+    `speaker` is set when someone other than the stance's actor spoke (a spokesperson for Downing Street).
+    """
+
+    slug: str
+    kind: EvidenceKind
+    text: str
+    speaker: ActorRef | None
+    source: SourceRef
+    char_start: int | None
+    char_end: int | None
+
+
+class StanceRef(msgspec.Struct, kw_only=True):
+    """The stance a piece of evidence supports."""
+
+    slug: str
+    actor: ActorRef
+    policy: PolicyRef
+    position: int | None
+    label: PositionLabel
+    stated_on: date
+    retracted: bool
+
+
+class EvidenceDetail(msgspec.Struct, kw_only=True):
+    """A piece of evidence with the stance it supports."""
+
+    slug: str
+    kind: EvidenceKind
+    text: str
+    speaker: ActorRef | None
+    source: SourceRef
+    char_start: int | None
+    char_end: int | None
+    stance: StanceRef
+
+
+class EvidencePage(msgspec.Struct, kw_only=True):
+    """One page of evidence; pass `next_cursor` as `cursor` for the next page (null on the last page)."""
+
+    items: list[EvidenceDetail]
+    next_cursor: str | None

@@ -1,0 +1,62 @@
+"""OpenAPI configuration and the documented problem-details responses."""
+
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.spec import Tag
+
+from api.errors import PROBLEM_MEDIA_TYPE, Problem
+
+PROBLEM_DESCRIPTIONS = {
+    400: "Bad request: a parameter is malformed or out of range; `errors` names each one.",
+    401: "Missing, unknown or revoked API key.",
+    403: "The API key lacks the scope this operation needs.",
+    404: "Unknown slug or route; `errors` names each unknown slug.",
+    406: "The `Accept` header asks for a representation this endpoint cannot produce.",
+    409: "The write conflicts with stored data (for example a slug already taken).",
+    412: "`If-Match` does not carry the resource's current ETag.",
+    413: "The request body is larger than the limit.",
+    422: "The body is well-formed but invalid; `errors` names every bad field.",
+    428: "This update needs an `If-Match` header carrying the current ETag.",
+    429: "Too many writes for this key; see `Retry-After`.",
+    503: "The database is unreachable or restarting; retry after `Retry-After` seconds.",
+}
+
+READ_ERRORS = (400, 404, 503)
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """Document each status as an ``application/problem+json`` response."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=PROBLEM_DESCRIPTIONS[status],
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+TAGS = [
+    Tag(name="actors", description="People, offices, governments, parties and anonymous sources, with their roles."),
+    Tag(name="policies", description="Policies, their topics and how they relate to each other."),
+    Tag(name="stances", description="An actor's position on a policy as stated on a date, with its evidence."),
+    Tag(name="evidence", description="Verbatim quotes, marked paraphrases and reported actions, each with its source."),
+    Tag(name="sources", description="The articles, statements and press conferences evidence comes from."),
+    Tag(name="comparisons", description="Positions side by side between actors and between dates."),
+    Tag(name="health", description="Liveness and readiness probes."),
+]
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="positions",
+        version="1.0.0",
+        description=(
+            "Who said what about which policy, when: stances with verbatim evidence and sources, "
+            "compared between actors and between dates. Reads are public. Errors are RFC 9457 problem details."
+        ),
+        tags=TAGS,
+        use_handler_docstrings=True,
+        path="/schema",
+        create_examples=False,
+    )

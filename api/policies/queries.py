@@ -1,0 +1,106 @@
+"""SQL for policies and topics."""
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import UnknownSlugs
+from api.policies.schemas import PolicyDetail, PolicyRelationItem, PolicySummary, RelationDirection, Topic
+from api.refs import PolicyRef
+from db.models import Policy, PolicyRelation, policy_topic
+from db.models import Topic as TopicRow
+
+
+async def list_topics(session: AsyncSession) -> list[Topic]:
+    rows = await session.execute(select(TopicRow.slug, TopicRow.name).order_by(TopicRow.slug))
+    return [Topic(slug=row.slug, name=row.name) for row in rows]
+
+
+async def list_policies(
+    session: AsyncSession,
+    *,
+    q: str | None,
+    topic_id: int | None,
+    jurisdiction: str | None,
+    after: str | None,
+    limit: int,
+) -> list[PolicySummary]:
+    topics = (
+        select(func.array_agg(func.distinct(TopicRow.slug)))
+        .select_from(policy_topic.join(TopicRow, TopicRow.id == policy_topic.c.topic_id))
+        .where(policy_topic.c.policy_id == Policy.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Policy.slug, Policy.title, Policy.summary, Policy.jurisdiction, topics.label("topics"))
+        .order_by(Policy.slug)
+        .limit(limit + 1)
+    )
+    if q:
+        pattern = f"%{q}%"
+        query = query.where(or_(Policy.title.ilike(pattern), Policy.summary.ilike(pattern), Policy.slug.ilike(pattern)))
+    if topic_id is not None:
+        query = query.where(
+            select(policy_topic.c.policy_id)
+            .where(policy_topic.c.policy_id == Policy.id, policy_topic.c.topic_id == topic_id)
+            .exists()
+        )
+    if jurisdiction is not None:
+        query = query.where(Policy.jurisdiction == jurisdiction)
+    if after is not None:
+        query = query.where(Policy.slug > after)
+    rows = (await session.execute(query)).all()
+    return [
+        PolicySummary(
+            slug=row.slug,
+            title=row.title,
+            summary=row.summary,
+            jurisdiction=row.jurisdiction,
+            topics=sorted(row.topics or []),
+        )
+        for row in rows
+    ]
+
+
+async def get_policy(session: AsyncSession, slug: str) -> PolicyDetail:
+    policy = (
+        await session.execute(
+            select(Policy.id, Policy.slug, Policy.title, Policy.summary, Policy.jurisdiction).where(Policy.slug == slug)
+        )
+    ).one_or_none()
+    if policy is None:
+        raise UnknownSlugs("policy", [slug])
+    topics = await session.execute(
+        select(TopicRow.slug, TopicRow.name)
+        .join(policy_topic, policy_topic.c.topic_id == TopicRow.id)
+        .where(policy_topic.c.policy_id == policy.id)
+        .order_by(TopicRow.slug)
+    )
+    other = Policy.__table__.alias("other")
+    relations = await session.execute(
+        select(PolicyRelation.kind, PolicyRelation.note, PolicyRelation.subject_policy_id, other.c.slug, other.c.title)
+        .join(
+            other,
+            other.c.id
+            == func.coalesce(
+                func.nullif(PolicyRelation.object_policy_id, policy.id), PolicyRelation.subject_policy_id
+            ),
+        )
+        .where(or_(PolicyRelation.subject_policy_id == policy.id, PolicyRelation.object_policy_id == policy.id))
+        .order_by(PolicyRelation.kind, other.c.slug)
+    )
+    return PolicyDetail(
+        slug=policy.slug,
+        title=policy.title,
+        summary=policy.summary,
+        jurisdiction=policy.jurisdiction,
+        topics=[Topic(slug=row.slug, name=row.name) for row in topics],
+        relations=[
+            PolicyRelationItem(
+                kind=row.kind,
+                direction=RelationDirection.OUTGOING if row.subject_policy_id == policy.id else RelationDirection.INCOMING,
+                policy=PolicyRef(slug=row.slug, title=row.title),
+                note=row.note,
+            )
+            for row in relations
+        ],
+    )

@@ -1,0 +1,63 @@
+"""SQL for sources."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import UnknownSlugs
+from api.sources.schemas import SourceDetail
+from db.enums import SourceKind
+from db.models import Source
+
+COLUMNS = (
+    Source.slug,
+    Source.kind,
+    Source.title,
+    Source.title_inferred,
+    Source.publisher,
+    Source.publisher_inferred,
+    Source.author,
+    Source.url,
+    Source.published_on,
+    Source.published_on_precision,
+    Source.published_on_inferred,
+    Source.provenance_note,
+    Source.content_sha256,
+)
+
+
+def _detail(row: Row[Any]) -> SourceDetail:
+    return SourceDetail(**row._asdict())
+
+
+async def list_sources(
+    session: AsyncSession,
+    *,
+    kind: SourceKind | None,
+    publisher: str | None,
+    published_from: date | None,
+    published_to: date | None,
+    after: str | None,
+    limit: int,
+) -> list[SourceDetail]:
+    query = select(*COLUMNS).order_by(Source.slug).limit(limit + 1)
+    if kind is not None:
+        query = query.where(Source.kind == kind)
+    if publisher is not None:
+        query = query.where(Source.publisher.ilike(f"%{publisher}%"))
+    if published_from is not None:
+        query = query.where(Source.published_on >= published_from)
+    if published_to is not None:
+        query = query.where(Source.published_on <= published_to)
+    if after is not None:
+        query = query.where(Source.slug > after)
+    return [_detail(row) for row in await session.execute(query)]
+
+
+async def get_source(session: AsyncSession, slug: str) -> SourceDetail:
+    row = (await session.execute(select(*COLUMNS).where(Source.slug == slug))).one_or_none()
+    if row is None:
+        raise UnknownSlugs("source", [slug])
+    return _detail(row)

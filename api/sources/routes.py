@@ -1,0 +1,60 @@
+"""GET /v1/sources and /v1/sources/{slug}."""
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.openapi import READ_ERRORS, problem_responses
+from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from api.params import check_date_range
+from api.sources import queries
+from api.sources.schemas import SourceDetail, SourcePage
+from db.enums import SourceKind
+
+
+class SourceController(Controller):
+    path = "/v1/sources"
+    tags = ["sources"]
+
+    @get("/", operation_id="listSources", summary="List sources", responses=problem_responses(*READ_ERRORS))
+    async def list_sources(
+        self,
+        session: AsyncSession,
+        kind: Annotated[SourceKind | None, Parameter(description="Only sources of this kind.")] = None,
+        publisher: Annotated[
+            str | None, Parameter(description="Publisher name contains this text.", min_length=1, max_length=200)
+        ] = None,
+        published_from: Annotated[
+            date | None, Parameter(description="Published on or after this date (YYYY-MM-DD).")
+        ] = None,
+        published_to: Annotated[
+            date | None, Parameter(description="Published on or before this date (YYYY-MM-DD).")
+        ] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> SourcePage:
+        """Sources ordered by slug."""
+        check_date_range(published_from, published_to, start_name="published_from", end_name="published_to")
+        after = decode_cursor(cursor, (str,))
+        rows = await queries.list_sources(
+            session,
+            kind=kind,
+            publisher=publisher,
+            published_from=published_from,
+            published_to=published_to,
+            after=after[0] if after else None,
+            limit=limit,
+        )
+        return SourcePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
+
+    @get("/{slug:str}", operation_id="getSource", summary="Get a source", responses=problem_responses(*READ_ERRORS))
+    async def get_source(
+        self,
+        session: AsyncSession,
+        slug: Annotated[str, Parameter(description="The source's slug.", max_length=160)],
+    ) -> SourceDetail:
+        """One source with its provenance: what the text states and what was inferred."""
+        return await queries.get_source(session, slug)

@@ -1,0 +1,1 @@
+"""The seed dataset (``seeds/data/*.yaml``) and its idempotent loader."""

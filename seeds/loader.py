@@ -1,0 +1,325 @@
+"""Load ``seeds/data/*.yaml`` into the database: idempotent, one transaction, clear errors.
+
+Records are upserted on their natural keys (slugs; the role's actor, title and start date), and a row is
+only written when a value differs, so loading the same files twice changes nothing (not even
+``updated_at`` or the data version). Aliases, roles and topic links of seeded records that disappeared
+from the files are removed; stances and evidence are never deleted.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+import yaml
+from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.models import Actor, ActorAlias, ActorRole, Evidence, Policy, PolicyRelation, Source, Stance, Topic, policy_topic
+from seeds.schema import (
+    SeedActor,
+    SeedDataset,
+    SeedPolicy,
+    SeedRecord,
+    SeedRelation,
+    SeedSource,
+    SeedStance,
+    SeedTopic,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+R = TypeVar("R", bound=SeedRecord)
+
+
+class SeedError(Exception):
+    """Bad seed data; the message names the file and the record."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    sources: int
+    actors: int
+    policies: int
+    stances: int
+    evidence: int
+
+
+def _read_list(path: Path, key: str, record_type: type[R]) -> list[R]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SeedError(f"{path.name}: file not found in {path.parent}") from None
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get(key), list):
+        raise SeedError(f"{path.name}: expected a mapping with a list under '{key}'")
+    records: list[R] = []
+    for index, raw in enumerate(document[key], start=1):
+        label = raw.get("slug") if isinstance(raw, dict) and raw.get("slug") else f"#{index}"
+        try:
+            records.append(msgspec.convert(raw, type=record_type, strict=False))
+        except msgspec.ValidationError as exc:
+            raise SeedError(f"{path.name}: {key} record {label}: {exc}") from None
+    return records
+
+
+def _unique(file: str, kind: str, slugs: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen:
+            raise SeedError(f"{file}: duplicate {kind} slug '{slug}'")
+        seen.add(slug)
+    return seen
+
+
+def read_dataset(data_dir: Path = DATA_DIR) -> SeedDataset:
+    """Read and cross-check every seed file, raising ``SeedError`` on the first bad record."""
+    dataset = SeedDataset(
+        sources=_read_list(data_dir / "sources.yaml", "sources", SeedSource),
+        actors=_read_list(data_dir / "actors.yaml", "actors", SeedActor),
+        topics=_read_list(data_dir / "policies.yaml", "topics", SeedTopic),
+        policies=_read_list(data_dir / "policies.yaml", "policies", SeedPolicy),
+        relations=_read_list(data_dir / "policies.yaml", "relations", SeedRelation),
+        stances=_read_list(data_dir / "stances.yaml", "stances", SeedStance),
+    )
+    _check_references(dataset)
+    return dataset
+
+
+def _check_references(data: SeedDataset) -> None:
+    sources = _unique("sources.yaml", "source", (s.slug for s in data.sources))
+    actors = _unique("actors.yaml", "actor", (a.slug for a in data.actors))
+    topics = _unique("policies.yaml", "topic", (t.slug for t in data.topics))
+    policies = _unique("policies.yaml", "policy", (p.slug for p in data.policies))
+    _unique("stances.yaml", "stance", (s.slug for s in data.stances))
+
+    def require(file: str, record: str, kind: str, slug: str | None, known: set[str]) -> None:
+        if slug is not None and slug not in known:
+            raise SeedError(f"{file}: {record}: unknown {kind} '{slug}'")
+
+    for actor in data.actors:
+        for role in actor.roles:
+            require("actors.yaml", f"actor {actor.slug}, role '{role.title}'", "organisation actor", role.organisation, actors)
+            if role.started_on and role.ended_on and role.ended_on < role.started_on:
+                raise SeedError(f"actors.yaml: actor {actor.slug}, role '{role.title}': ended_on is before started_on")
+    for policy in data.policies:
+        for topic in policy.topics:
+            require("policies.yaml", f"policy {policy.slug}", "topic", topic, topics)
+    for relation in data.relations:
+        record = f"relation {relation.subject} {relation.kind.value} {relation.object}"
+        require("policies.yaml", record, "policy", relation.subject, policies)
+        require("policies.yaml", record, "policy", relation.object, policies)
+        if relation.subject == relation.object:
+            raise SeedError(f"policies.yaml: {record}: a policy cannot relate to itself")
+    for stance in data.stances:
+        record = f"stance {stance.slug}"
+        require("stances.yaml", record, "actor", stance.actor, actors)
+        require("stances.yaml", record, "policy", stance.policy, policies)
+        if (stance.position is None) == (stance.ambiguity is None):
+            raise SeedError(f"stances.yaml: {record}: give either a position or an ambiguity (mixed/unclear), not both")
+        for index, evidence in enumerate(stance.evidence, start=1):
+            where = f"{record}, evidence #{index}"
+            require("stances.yaml", where, "source", evidence.source, sources)
+            require("stances.yaml", where, "speaker actor", evidence.speaker, actors)
+
+
+async def _upsert(
+    connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], *, key: Sequence[str] | None = None,
+    constraint: str | None = None,
+) -> None:
+    """Insert rows, updating existing ones only where a value differs."""
+    if not rows:
+        return
+    statement = insert(table).values(list(rows))
+    conflict_keys = set(key or ())
+    updatable = [name for name in rows[0] if name not in conflict_keys]
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key) if key else None,
+        constraint=constraint,
+        set_={name: excluded[name] for name in updatable},
+        where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(tuple_(*(excluded[name] for name in updatable))),
+    )
+    await connection.execute(statement)
+
+
+async def _ids(connection: AsyncConnection, table: Table) -> dict[str, int]:
+    return {row.slug: row.id for row in await connection.execute(select(table.c.slug, table.c.id))}
+
+
+async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadReport:
+    """Write the dataset inside the caller's transaction."""
+    await _upsert(connection, Topic.__table__, [{"slug": t.slug, "name": t.name} for t in data.topics], key=["slug"])
+    await _upsert(connection, Source.__table__, [_source_row(s) for s in data.sources], key=["slug"])
+    await _upsert(
+        connection,
+        Actor.__table__,
+        [
+            {"slug": a.slug, "name": a.name, "kind": a.kind.value, "description": a.description, "country": a.country}
+            for a in data.actors
+        ],
+        key=["slug"],
+    )
+    actor_ids = await _ids(connection, Actor.__table__)
+    await _sync_aliases(connection, data.actors, actor_ids)
+    await _sync_roles(connection, data.actors, actor_ids)
+    await _upsert(
+        connection,
+        Policy.__table__,
+        [{"slug": p.slug, "title": p.title, "summary": p.summary, "jurisdiction": p.jurisdiction} for p in data.policies],
+        key=["slug"],
+    )
+    policy_ids = await _ids(connection, Policy.__table__)
+    await _sync_policy_topics(connection, data.policies, policy_ids, await _ids(connection, Topic.__table__))
+    await _upsert(
+        connection,
+        PolicyRelation.__table__,
+        [
+            {
+                "subject_policy_id": policy_ids[r.subject],
+                "object_policy_id": policy_ids[r.object],
+                "kind": r.kind.value,
+                "note": r.note,
+            }
+            for r in data.relations
+        ],
+        key=["subject_policy_id", "object_policy_id", "kind"],
+    )
+    evidence_count = await _upsert_stances(connection, data.stances, actor_ids, policy_ids)
+    return LoadReport(
+        sources=len(data.sources),
+        actors=len(data.actors),
+        policies=len(data.policies),
+        stances=len(data.stances),
+        evidence=evidence_count,
+    )
+
+
+def _source_row(source: SeedSource) -> dict[str, Any]:
+    return {
+        "slug": source.slug,
+        "kind": source.kind.value,
+        "title": source.title,
+        "title_inferred": source.title_inferred,
+        "publisher": source.publisher,
+        "publisher_inferred": source.publisher_inferred,
+        "author": source.author,
+        "url": source.url,
+        "published_on": source.published_on,
+        "published_on_precision": source.published_on_precision.value,
+        "published_on_inferred": source.published_on_inferred,
+        "provenance_note": source.provenance_note,
+        "content_sha256": source.content_sha256,
+    }
+
+
+async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
+    table = ActorAlias.__table__
+    wanted = {(actor_ids[a.slug], alias) for a in actors for alias in a.aliases}
+    seeded = [actor_ids[a.slug] for a in actors]
+    existing = {
+        (row.actor_id, row.alias)
+        for row in await connection.execute(select(table.c.actor_id, table.c.alias).where(table.c.actor_id.in_(seeded)))
+    }
+    stale = existing - wanted
+    if stale:
+        await connection.execute(delete(table).where(tuple_(table.c.actor_id, table.c.alias).in_(sorted(stale))))
+    missing = sorted(wanted - existing)
+    if missing:
+        await connection.execute(insert(table).values([{"actor_id": a, "alias": alias} for a, alias in missing]))
+
+
+async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
+    table = ActorRole.__table__
+    rows = [
+        {
+            "actor_id": actor_ids[a.slug],
+            "title": role.title,
+            "started_on": role.started_on,
+            "organisation_id": actor_ids[role.organisation] if role.organisation else None,
+            "ended_on": role.ended_on,
+        }
+        for a in actors
+        for role in a.roles
+    ]
+    seeded = [actor_ids[a.slug] for a in actors]
+    wanted = {(r["actor_id"], r["title"], r["started_on"]) for r in rows}
+    existing = await connection.execute(
+        select(table.c.id, table.c.actor_id, table.c.title, table.c.started_on).where(table.c.actor_id.in_(seeded))
+    )
+    stale = [row.id for row in existing if (row.actor_id, row.title, row.started_on) not in wanted]
+    if stale:
+        await connection.execute(delete(table).where(table.c.id.in_(stale)))
+    await _upsert(
+        connection, table, rows, key=["actor_id", "title", "started_on"], constraint="uq_actor_role_actor_id_title_started_on"
+    )
+
+
+async def _sync_policy_topics(
+    connection: AsyncConnection, policies: list[SeedPolicy], policy_ids: dict[str, int], topic_ids: dict[str, int]
+) -> None:
+    wanted = {(policy_ids[p.slug], topic_ids[t]) for p in policies for t in p.topics}
+    seeded = [policy_ids[p.slug] for p in policies]
+    existing = {
+        (row.policy_id, row.topic_id)
+        for row in await connection.execute(
+            select(policy_topic.c.policy_id, policy_topic.c.topic_id).where(policy_topic.c.policy_id.in_(seeded))
+        )
+    }
+    stale = existing - wanted
+    if stale:
+        await connection.execute(
+            delete(policy_topic).where(tuple_(policy_topic.c.policy_id, policy_topic.c.topic_id).in_(sorted(stale)))
+        )
+    missing = sorted(wanted - existing)
+    if missing:
+        await connection.execute(insert(policy_topic).values([{"policy_id": p, "topic_id": t} for p, t in missing]))
+
+
+def evidence_slug(stance_slug: str, index: int) -> str:
+    """Seeded evidence is keyed by its stance and its position in the stance's list (1-based)."""
+    return f"{stance_slug}-e{index}"
+
+
+async def _upsert_stances(
+    connection: AsyncConnection, stances: list[SeedStance], actor_ids: dict[str, int], policy_ids: dict[str, int]
+) -> int:
+    await _upsert(
+        connection,
+        Stance.__table__,
+        [
+            {
+                "slug": s.slug,
+                "actor_id": actor_ids[s.actor],
+                "policy_id": policy_ids[s.policy],
+                "position": s.position,
+                "ambiguity": s.ambiguity.value if s.ambiguity else None,
+                "stated_on": s.stated_on,
+                "stated_on_precision": s.stated_on_precision.value,
+                "stated_on_inferred": s.stated_on_inferred,
+                "summary": s.summary,
+            }
+            for s in stances
+        ],
+        key=["slug"],
+    )
+    stance_ids = await _ids(connection, Stance.__table__)
+    source_ids = await _ids(connection, Source.__table__)
+    rows = [
+        {
+            "slug": evidence_slug(s.slug, index),
+            "stance_id": stance_ids[s.slug],
+            "source_id": source_ids[e.source],
+            "kind": e.kind.value,
+            "text": e.text,
+            "speaker_actor_id": actor_ids[e.speaker] if e.speaker else None,
+            "char_start": e.char_start,
+            "char_end": e.char_end,
+        }
+        for s in stances
+        for index, e in enumerate(s.evidence, start=1)
+    ]
+    await _upsert(connection, Evidence.__table__, rows, key=["slug"])
+    return len(rows)
