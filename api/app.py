@@ -1,21 +1,27 @@
 """The application factory: tests and the production server both call ``create_app``."""
 
+from pathlib import Path
+
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.static_files import create_static_files_router
 
 from api.actors.routes import ActorController
 from api.evidence.routes import EvidenceController
 from api.policies.routes import PolicyController, TopicController
 from api.sources.routes import SourceController
 from api.stances.routes import StanceController
-from api.database import engine_lifespan, provide_session
+from api.comparisons.routes import ComparisonController, PolicyComparisonController
+from api.database import engine_lifespan, provide_pg, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from api.health import HealthController
 from api.migrations import head_revision
 from api.openapi import openapi_config
 from api.settings import Settings
+
+DASHBOARD_DIR = Path(__file__).resolve().parent / "dashboard" / "static"
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -28,8 +34,13 @@ def create_app(settings: Settings) -> Litestar:
             StanceController,
             EvidenceController,
             SourceController,
+            ComparisonController,
+            PolicyComparisonController,
+            create_static_files_router(
+                path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
+            ),
         ],
-        dependencies={"session": Provide(provide_session)},
+        dependencies={"session": Provide(provide_session), "pg": Provide(provide_pg)},
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size)],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),

@@ -3,6 +3,7 @@
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+import asyncpg
 from litestar import Litestar
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,3 +31,10 @@ async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
     """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
     async with state.sessionmaker() as session:
         yield session
+
+
+async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """The raw asyncpg connection of a pooled SQLAlchemy connection, for the hot comparison queries."""
+    async with state.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        yield raw.driver_connection

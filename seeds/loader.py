@@ -137,7 +137,7 @@ async def _upsert(
     updatable = [name for name in rows[0] if name not in conflict_keys]
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
-        index_elements=list(key) if key else None,
+        index_elements=list(key) if key and constraint is None else None,
         constraint=constraint,
         set_={name: excluded[name] for name in updatable},
         where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(tuple_(*(excluded[name] for name in updatable))),

@@ -1,0 +1,119 @@
+"""Arrange effective stances into the comparison responses."""
+
+from datetime import date
+from itertools import combinations
+
+from api.comparisons.queries import Found
+from api.comparisons.schemas import (
+    AGREEMENT_METHOD,
+    CHANGE_METHOD,
+    ActorChange,
+    ActorComparison,
+    ActorPosition,
+    AgreementMatrix,
+    ChangeCounts,
+    ChangeKind,
+    DateComparison,
+    PairAgreement,
+    PairSummary,
+    PolicyChanges,
+    PolicyComparisonRow,
+    PolicyPositionItem,
+    PolicyPositions,
+    PositionChange,
+)
+from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
+from api.refs import ActorRef, PolicyRef
+
+
+def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Found) -> ActorComparison:
+    pairs = list(combinations(range(len(actors)), 2))
+    rows: list[PolicyComparisonRow] = []
+    per_pair: dict[tuple[int, int], list[PairAgreement]] = {pair: [] for pair in pairs}
+    for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
+        stances = [found.stances.get((as_of, actor_id, policy_id)) for actor_id, _ in actors]
+        row_pairs = []
+        for i, j in pairs:
+            item = PairAgreement(
+                actors=[actors[i][1].slug, actors[j][1].slug],
+                agreement=agreement(stances[i], stances[j]),
+                distance=distance(stances[i], stances[j]),
+            )
+            row_pairs.append(item)
+            per_pair[(i, j)].append(item)
+        rows.append(
+            PolicyComparisonRow(
+                policy=policy,
+                positions=[ActorPosition(actor=ref.slug, stance=stance) for (_, ref), stance in zip(actors, stances, strict=True)],
+                pairs=row_pairs,
+            )
+        )
+    summary = [
+        summarise_pair(
+            [actors[i][1].slug, actors[j][1].slug],
+            [item.agreement for item in per_pair[(i, j)]],
+            [item.distance for item in per_pair[(i, j)]],
+        )
+        for i, j in pairs
+    ]
+    return ActorComparison(
+        as_of=as_of,
+        actors=[ref for _, ref in actors],
+        method=AGREEMENT_METHOD,
+        rows=rows,
+        summary=summary,
+        matrix=_matrix([ref.slug for _, ref in actors], pairs, summary),
+    )
+
+
+def _matrix(slugs: list[str], pairs: list[tuple[int, int]], summary: list[PairSummary]) -> AgreementMatrix:
+    size = len(slugs)
+    scores: list[list[float | None]] = [[1.0 if i == j else None for j in range(size)] for i in range(size)]
+    counts = [[0] * size for _ in range(size)]
+    for (i, j), pair in zip(pairs, summary, strict=True):
+        scores[i][j] = scores[j][i] = pair.score
+        counts[i][j] = counts[j][i] = pair.policies_compared
+    return AgreementMatrix(actors=slugs, scores=scores, counts=counts)
+
+
+def _counts(kinds: list[ChangeKind]) -> ChangeCounts:
+    return ChangeCounts(**{kind.value: kinds.count(kind) for kind in ChangeKind})
+
+
+def date_comparison(actor_id: int, actor: ActorRef, start: date, end: date, found: Found) -> DateComparison:
+    rows: list[PositionChange] = []
+    for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
+        before = found.stances.get((start, actor_id, policy_id))
+        after = found.stances.get((end, actor_id, policy_id))
+        kind = change_kind(before, after)
+        if kind is not None:
+            rows.append(PositionChange(policy=policy, change=kind, from_stance=before, to_stance=after))
+    return DateComparison(
+        actor=actor,
+        from_date=start,
+        to_date=end,
+        method=CHANGE_METHOD,
+        rows=rows,
+        counts=_counts([row.change for row in rows]),
+    )
+
+
+def policy_positions(policy_id: int, policy: PolicyRef, as_of: date, found: Found) -> PolicyPositions:
+    items = [
+        PolicyPositionItem(actor=found.actors[actor_id], stance=stance)
+        for (_, actor_id, pid), stance in found.stances.items()
+        if pid == policy_id
+    ]
+    items.sort(key=lambda item: item.actor.slug)
+    return PolicyPositions(policy=policy, as_of=as_of, method=AGREEMENT_METHOD, positions=items)
+
+
+def policy_changes(policy_id: int, policy: PolicyRef, start: date, end: date, found: Found) -> PolicyChanges:
+    changes: list[ActorChange] = []
+    for actor_id, actor in sorted(found.actors.items(), key=lambda item: item[1].slug):
+        before = found.stances.get((start, actor_id, policy_id))
+        after = found.stances.get((end, actor_id, policy_id))
+        kind = change_kind(before, after)
+        if kind is not None and kind is not ChangeKind.UNCHANGED:
+            changes.append(ActorChange(actor=actor, change=kind, from_stance=before, to_stance=after))
+    return PolicyChanges(policy=policy, from_date=start, to_date=end, method=CHANGE_METHOD, changes=changes)

@@ -1,0 +1,257 @@
+"""Comparisons: GET /v1/compare/actors, /v1/compare/dates, and /v1/policies/{slug}/positions|timeline|changes.
+
+Each answers JSON or CSV (``format=csv`` or ``Accept: text/csv``), carries a strong ETag derived from the
+data version, and answers ``If-None-Match`` with 304.
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, TypeVar
+
+import asyncpg
+from litestar import Controller, Request, Response, get
+from litestar.openapi import ResponseSpec
+from litestar.params import Parameter
+
+from api.comparisons import build, csv_export, queries
+from api.comparisons.schemas import (
+    ActorComparison,
+    DateComparison,
+    PolicyChanges,
+    PolicyPositions,
+    PolicyTimeline,
+    TimelineEntry,
+)
+from api.errors import InvalidParameter
+from api.openapi import problem_responses
+from api.params import check_date_range, split_slugs
+from api.representations import (
+    CACHE_CONTROL,
+    ResponseFormat,
+    choose_format,
+    matches_if_none_match,
+    strong_etag,
+)
+
+MAX_ACTORS = 10
+MAX_POLICIES = 50
+T = TypeVar("T")
+
+COMPARISON_ERRORS = (400, 404, 406, 503)
+NOT_MODIFIED = {304: ResponseSpec(data_container=None, description="Not modified: the `If-None-Match` ETag is current.")}
+
+AsOf = Annotated[
+    date | None,
+    Parameter(description="The day to compare as of (YYYY-MM-DD); defaults to today (UTC)."),
+]
+Format = Annotated[
+    ResponseFormat | None,
+    Parameter(description="`csv` for one flat row per actor and policy; overrides the Accept header."),
+]
+PoliciesFilter = Annotated[
+    str | None,
+    Parameter(description=f"Comma-separated policy slugs to restrict to (at most {MAX_POLICIES}).", max_length=8000),
+]
+TopicFilter = Annotated[str | None, Parameter(description="Only policies with this topic slug.", max_length=160)]
+PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+async def respond(
+    request: Request[Any, Any, Any],
+    pg: asyncpg.Connection,
+    requested: ResponseFormat | None,
+    resolved: tuple[object, ...],
+    compute: Callable[[], Awaitable[T]],
+    to_csv: Callable[[T], str],
+    filename: str,
+) -> Response[Any]:
+    """Negotiate the format, answer 304 when the ETag is current, otherwise compute and encode."""
+    representation = choose_format(request, requested)
+    version = await queries.data_version(pg)
+    etag = strong_etag(version, request, *resolved, representation.value)
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+    if matches_if_none_match(request, etag):
+        return Response(content=None, status_code=304, headers=headers)
+    body = await compute()
+    if representation is ResponseFormat.CSV:
+        headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+        return Response(content=to_csv(body), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(content=body, headers=headers)
+
+
+async def _policy_filters(
+    pg: asyncpg.Connection, policies: str | None, topic: str | None
+) -> tuple[list[int] | None, int | None]:
+    policy_slugs = split_slugs(policies, name="policies", maximum=MAX_POLICIES)
+    policy_ids = (
+        list((await queries.resolve_ids(pg, "policy", policy_slugs, resource="policy", parameter="policies")).values())
+        if policy_slugs
+        else None
+    )
+    topic_id = (
+        (await queries.resolve_ids(pg, "topic", [topic], resource="topic", parameter="topic"))[topic] if topic else None
+    )
+    return policy_ids, topic_id
+
+
+class ComparisonController(Controller):
+    path = "/v1/compare"
+    tags = ["comparisons"]
+
+    @get(
+        "/actors",
+        operation_id="compareActors",
+        summary="Compare actors' positions",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def compare_actors(
+        self,
+        request: Request[Any, Any, Any],
+        pg: asyncpg.Connection,
+        actors: Annotated[
+            str,
+            Parameter(
+                description=f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`.",
+                min_length=3,
+                max_length=2000,
+            ),
+        ],
+        as_of: AsOf = None,
+        policies: PoliciesFilter = None,
+        topic: TopicFilter = None,
+        format: Format = None,  # noqa: A002  (the public parameter name)
+    ) -> Response[ActorComparison]:
+        """One row per policy where any of the actors has a stance: each actor's effective stance with its
+        evidence, and per pair the agreement and distance; a summary per pair and a matrix of scores."""
+        slugs = split_slugs(actors, name="actors", maximum=MAX_ACTORS)
+        if len(slugs) < 2:
+            raise InvalidParameter("actors", "name at least two actors")
+        day = as_of or today()
+
+        async def compute() -> ActorComparison:
+            resolved_actors = await queries.resolve_actors(pg, slugs, parameter="actors")
+            policy_ids, topic_id = await _policy_filters(pg, policies, topic)
+            found = await queries.effective_stances(
+                pg, [day], actor_ids=[actor_id for actor_id, _ in resolved_actors], policy_ids=policy_ids, topic_id=topic_id
+            )
+            return build.actor_comparison(day, resolved_actors, found)
+
+        return await respond(
+            request, pg, format, (day,), compute, csv_export.actor_comparison_csv, f"compare-actors-{day.isoformat()}"
+        )
+
+    @get(
+        "/dates",
+        operation_id="compareDates",
+        summary="Compare an actor's positions between two dates",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def compare_dates(
+        self,
+        request: Request[Any, Any, Any],
+        pg: asyncpg.Connection,
+        actor: Annotated[str, Parameter(description="The actor's slug, e.g. `keir-starmer`.", max_length=160)],
+        from_date: Annotated[date, Parameter(query="from", description="The earlier day (YYYY-MM-DD).")],
+        to_date: Annotated[date, Parameter(query="to", description="The later day (YYYY-MM-DD), not before `from`.")],
+        policies: PoliciesFilter = None,
+        topic: TopicFilter = None,
+        format: Format = None,  # noqa: A002
+    ) -> Response[DateComparison]:
+        """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
+        check_date_range(from_date, to_date, start_name="from", end_name="to")
+
+        async def compute() -> DateComparison:
+            ((actor_id, actor_ref),) = await queries.resolve_actors(pg, [actor], parameter="actor")
+            policy_ids, topic_id = await _policy_filters(pg, policies, topic)
+            found = await queries.effective_stances(
+                pg, [from_date, to_date], actor_ids=[actor_id], policy_ids=policy_ids, topic_id=topic_id
+            )
+            return build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
+
+        return await respond(
+            request, pg, format, (), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}"
+        )
+
+
+class PolicyComparisonController(Controller):
+    path = "/v1/policies/{slug:str}"
+    tags = ["comparisons"]
+
+    @get(
+        "/positions",
+        operation_id="getPolicyPositions",
+        summary="Every actor's position on a policy as of a date",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def positions(
+        self,
+        request: Request[Any, Any, Any],
+        pg: asyncpg.Connection,
+        slug: PolicySlug,
+        as_of: AsOf = None,
+        format: Format = None,  # noqa: A002
+    ) -> Response[PolicyPositions]:
+        """Each actor's effective stance on the policy as of the day, with evidence."""
+        day = as_of or today()
+
+        async def compute() -> PolicyPositions:
+            policy_id, policy = await queries.policy_ref(pg, slug)
+            found = await queries.effective_stances(pg, [day], policy_ids=[policy_id])
+            return build.policy_positions(policy_id, policy, day, found)
+
+        return await respond(request, pg, format, (day,), compute, csv_export.policy_positions_csv, f"{slug}-positions")
+
+    @get(
+        "/timeline",
+        operation_id="getPolicyTimeline",
+        summary="Every stance on a policy in date order",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        pg: asyncpg.Connection,
+        slug: PolicySlug,
+        include_retracted: Annotated[bool, Parameter(description="Also list retracted stances, flagged.")] = False,
+        format: Format = None,  # noqa: A002
+    ) -> Response[PolicyTimeline]:
+        """Every stance on the policy, oldest first, with its actor and evidence."""
+
+        async def compute() -> PolicyTimeline:
+            policy_id, policy = await queries.policy_ref(pg, slug)
+            rows = await queries.policy_timeline(pg, policy_id, include_retracted=include_retracted)
+            return PolicyTimeline(
+                policy=policy,
+                entries=[TimelineEntry(actor=row.actor, stance=row.stance, retracted=row.retracted) for row in rows],
+            )
+
+        return await respond(request, pg, format, (), compute, csv_export.policy_timeline_csv, f"{slug}-timeline")
+
+    @get(
+        "/changes",
+        operation_id="getPolicyChanges",
+        summary="Actors whose position on a policy changed between two dates",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def changes(
+        self,
+        request: Request[Any, Any, Any],
+        pg: asyncpg.Connection,
+        slug: PolicySlug,
+        from_date: Annotated[date, Parameter(query="from", description="The earlier day (YYYY-MM-DD).")],
+        to_date: Annotated[date, Parameter(query="to", description="The later day (YYYY-MM-DD), not before `from`.")],
+        format: Format = None,  # noqa: A002
+    ) -> Response[PolicyChanges]:
+        """Only actors whose position changed (new, dropped, strengthened, weakened or reversed)."""
+        check_date_range(from_date, to_date, start_name="from", end_name="to")
+
+        async def compute() -> PolicyChanges:
+            policy_id, policy = await queries.policy_ref(pg, slug)
+            found = await queries.effective_stances(pg, [from_date, to_date], policy_ids=[policy_id])
+            return build.policy_changes(policy_id, policy, from_date, to_date, found)
+
+        return await respond(request, pg, format, (), compute, csv_export.policy_changes_csv, f"{slug}-changes")

@@ -1,0 +1,197 @@
+"""Response shapes for comparisons between actors and between dates."""
+
+import enum
+from datetime import date
+
+import msgspec
+
+from api.evidence.schemas import EvidenceItem
+from api.refs import ActorRef, PolicyRef, PositionLabel
+from db.enums import DatePrecision
+
+AGREEMENT_METHOD = (
+    "Each actor's effective stance on a policy as of a date is its latest stance stated on or before that date "
+    "(ties: the later-recorded stance wins); retracted stances do not count from the day of their retraction. "
+    "Positions run from -2 (strongly oppose) to +2 (strongly support). A pair agrees when both are on the same "
+    "side (or both neutral), disagrees when on opposite sides, is partial when one is neutral, mixed or unclear, "
+    "and unknown when either has no stance. Distance is |a - b| when both have a position. The agreement score "
+    "is 1 - mean(distance) / 4 over the policies where both have a position (1 = identical, 0 = opposite "
+    "extremes); `policies_compared` is the count it rests on."
+)
+
+CHANGE_METHOD = (
+    "The effective stance at each end is the latest stance stated on or before that date (ties: the "
+    "later-recorded stance wins); retracted stances do not count from the day of their retraction. A change is "
+    "`new` when there is no stance at the start, `dropped` when the start stance was retracted by the end, "
+    "`reversed` when the side flips (support to oppose or back), `strengthened` when the position moves away "
+    "from neutral on the same side (or from neutral, mixed or unclear to a side), `weakened` when it moves "
+    "towards neutral (or from a side to mixed or unclear), and `unchanged` otherwise."
+)
+
+
+class Agreement(enum.Enum):
+    """How two actors' positions on one policy relate."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    PARTIAL = "partial"
+    UNKNOWN = "unknown"
+
+
+class ChangeKind(enum.Enum):
+    """How an actor's position moved between two dates."""
+
+    UNCHANGED = "unchanged"
+    NEW = "new"
+    DROPPED = "dropped"
+    STRENGTHENED = "strengthened"
+    WEAKENED = "weakened"
+    REVERSED = "reversed"
+
+
+class EffectiveStance(msgspec.Struct, kw_only=True):
+    """The stance in force as of a date, with its evidence."""
+
+    slug: str
+    position: int | None
+    label: PositionLabel
+    stated_on: date
+    stated_on_precision: DatePrecision
+    stated_on_inferred: bool
+    summary: str
+    evidence: list[EvidenceItem]
+
+
+class ActorPosition(msgspec.Struct, kw_only=True):
+    """One actor's effective stance on one policy; `stance` is null when none is recorded as of the date."""
+
+    actor: str
+    stance: EffectiveStance | None
+
+
+class PairAgreement(msgspec.Struct, kw_only=True):
+    """How two actors' positions on one policy relate; `distance` is null unless both have a position."""
+
+    actors: list[str]
+    agreement: Agreement
+    distance: int | None
+
+
+class PolicyComparisonRow(msgspec.Struct, kw_only=True):
+    """One policy: each actor's position side by side, and each pair's agreement on it."""
+
+    policy: PolicyRef
+    positions: list[ActorPosition]
+    pairs: list[PairAgreement]
+
+
+class PairSummary(msgspec.Struct, kw_only=True):
+    """A pair's agreement over all compared policies; `score` is null when no policy has both positions."""
+
+    actors: list[str]
+    score: float | None
+    policies_compared: int
+    agree: int
+    disagree: int
+    partial: int
+    unknown: int
+
+
+class AgreementMatrix(msgspec.Struct, kw_only=True):
+    """Pairwise agreement scores: `scores[i][j]` compares `actors[i]` with `actors[j]` (1.0 on the diagonal)."""
+
+    actors: list[str]
+    scores: list[list[float | None]]
+    counts: list[list[int]]
+
+
+class ActorComparison(msgspec.Struct, kw_only=True):
+    """Actors' positions side by side as of a date, per policy, with agreement per pair."""
+
+    as_of: date
+    actors: list[ActorRef]
+    method: str
+    rows: list[PolicyComparisonRow]
+    summary: list[PairSummary]
+    matrix: AgreementMatrix
+
+
+class PositionChange(msgspec.Struct, kw_only=True):
+    """One policy: the effective stance at each end and how it changed."""
+
+    policy: PolicyRef
+    change: ChangeKind
+    from_stance: EffectiveStance | None
+    to_stance: EffectiveStance | None
+
+
+class ChangeCounts(msgspec.Struct, kw_only=True):
+    """How many policies changed in each way."""
+
+    unchanged: int
+    new: int
+    dropped: int
+    strengthened: int
+    weakened: int
+    reversed: int
+
+
+class DateComparison(msgspec.Struct, kw_only=True):
+    """How one actor's positions moved between two dates."""
+
+    actor: ActorRef
+    from_date: date = msgspec.field(name="from")
+    to_date: date = msgspec.field(name="to")
+    method: str
+    rows: list[PositionChange]
+    counts: ChangeCounts
+
+
+class PolicyPositionItem(msgspec.Struct, kw_only=True):
+    """One actor's effective stance on the policy."""
+
+    actor: ActorRef
+    stance: EffectiveStance
+
+
+class PolicyPositions(msgspec.Struct, kw_only=True):
+    """Every actor's effective stance on one policy as of a date."""
+
+    policy: PolicyRef
+    as_of: date
+    method: str
+    positions: list[PolicyPositionItem]
+
+
+class TimelineEntry(msgspec.Struct, kw_only=True):
+    """A stance on the timeline, with its actor and evidence."""
+
+    actor: ActorRef
+    stance: EffectiveStance
+    retracted: bool
+
+
+class PolicyTimeline(msgspec.Struct, kw_only=True):
+    """Every stance on one policy in date order."""
+
+    policy: PolicyRef
+    entries: list[TimelineEntry]
+
+
+class ActorChange(msgspec.Struct, kw_only=True):
+    """One actor whose position on the policy changed between the dates."""
+
+    actor: ActorRef
+    change: ChangeKind
+    from_stance: EffectiveStance | None
+    to_stance: EffectiveStance | None
+
+
+class PolicyChanges(msgspec.Struct, kw_only=True):
+    """The actors whose position on one policy changed between two dates, and how."""
+
+    policy: PolicyRef
+    from_date: date = msgspec.field(name="from")
+    to_date: date = msgspec.field(name="to")
+    method: str
+    changes: list[ActorChange]
