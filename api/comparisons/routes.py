@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import asyncpg
 from litestar import Controller, Request, Response, get
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from api.comparisons import build, csv_export, queries
 from api.comparisons.schemas import (
@@ -155,8 +155,8 @@ class ComparisonController(Controller):
         request: Request[Any, Any, Any],
         pg: asyncpg.Connection,
         actor: Annotated[str, Parameter(description="The actor's slug, e.g. `keir-starmer`.", max_length=160)],
-        from_date: Annotated[date, Parameter(query="from", description="The earlier day (YYYY-MM-DD).")],
-        to_date: Annotated[date, Parameter(query="to", description="The later day (YYYY-MM-DD), not before `from`.")],
+        from_date: Annotated[date, QueryParameter(name="from", description="The earlier day (YYYY-MM-DD).")],
+        to_date: Annotated[date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")],
         policies: PoliciesFilter = None,
         topic: TopicFilter = None,
         format: Format = None,  # noqa: A002
@@ -242,8 +242,8 @@ class PolicyComparisonController(Controller):
         request: Request[Any, Any, Any],
         pg: asyncpg.Connection,
         slug: PolicySlug,
-        from_date: Annotated[date, Parameter(query="from", description="The earlier day (YYYY-MM-DD).")],
-        to_date: Annotated[date, Parameter(query="to", description="The later day (YYYY-MM-DD), not before `from`.")],
+        from_date: Annotated[date, QueryParameter(name="from", description="The earlier day (YYYY-MM-DD).")],
+        to_date: Annotated[date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")],
         format: Format = None,  # noqa: A002
     ) -> Response[PolicyChanges]:
         """Only actors whose position changed (new, dropped, strengthened, weakened or reversed)."""
