@@ -5,6 +5,7 @@ with it set, it uses that server. Either way it creates a template database once
 (migrated to head and seeded), then gives tests databases cloned from it.
 """
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -49,7 +50,7 @@ class DatabaseFactory:
         await self._admin(f'DROP DATABASE IF EXISTS "{self.template}"')
         await self._admin(f'CREATE DATABASE "{self.template}"')
         url = with_database(self.server_url, self.template)
-        upgrade_to_head(url)
+        await asyncio.to_thread(upgrade_to_head, url)  # Alembic runs its own event loop
         engine = make_engine(url, pool_size=1)
         try:
             async with engine.begin() as connection:
@@ -107,3 +108,62 @@ def app(seeded_url: str) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app) as test_client:
         yield test_client
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+async def live_server(databases: DatabaseFactory) -> AsyncIterator[str]:
+    """The app under its production server (granian) on a free port, over its own seeded database.
+
+    Yields the base URL, e.g. ``http://127.0.0.1:43123``. Shared by SDK, fuzzing and browser tests.
+    """
+    import subprocess
+    import sys
+
+    import httpx
+
+    url = await databases.clone("live")
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "POSITIONS_LOG_LEVEL": "WARNING"}
+    log_path = PROJECT_ROOT / "artifacts" / f"live-server-{port}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: ASYNC220  (a long-running server, not awaited)
+        [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "api.asgi:app",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')}")
+                try:
+                    if (await http.get(base + "/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("server did not become ready within 10 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
