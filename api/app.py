@@ -17,6 +17,7 @@ from api.comparisons.routes import ComparisonController, PolicyComparisonControl
 from api.database import engine_lifespan, provide_pg, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from api.health import HealthController
+from api.middleware import add_response_headers, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import openapi_config
 from api.settings import Settings
@@ -43,6 +44,8 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={"session": Provide(provide_session), "pg": Provide(provide_pg)},
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size)],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_context_middleware],
+        before_send=[add_response_headers],
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"]),
         request_max_body_size=settings.max_body_bytes,

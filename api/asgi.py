@@ -3,10 +3,13 @@
 from litestar import Litestar
 
 from api.app import create_app
+from api.logs import configure_logging
 from api.settings import Settings
 from db.embedded import database_url
 
 
 def app() -> Litestar:
     """Build the app from the environment (``DATABASE_URL`` or the embedded cluster)."""
-    return create_app(Settings.from_env(database_url()))
+    settings = Settings.from_env(database_url())
+    configure_logging(settings.log_level)
+    return create_app(settings)

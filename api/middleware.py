@@ -1,0 +1,74 @@
+"""Request ids, security headers and access logs.
+
+``add_response_headers`` is an app-level ``before_send`` hook, so it sees every response, the framework's
+own 404s and 405s included. ``request_context_middleware`` assigns the request id early (so error logs can
+carry it) and writes one access-log line per request that reaches a route.
+"""
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+access_log = logging.getLogger("positions.access")
+
+
+def request_id(scope: Scope) -> str:
+    """The request's id: a well-formed incoming ``X-Request-ID``, else a new one; stable within a request."""
+    state = scope.setdefault("state", {})
+    existing = state.get("request_id")
+    if isinstance(existing, str):
+        return existing
+    incoming = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"x-request-id"), "")
+    value = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    state["request_id"] = value
+    return value
+
+
+async def add_response_headers(message: Message, scope: Scope) -> None:
+    if scope["type"] != "http" or message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers["X-Request-ID"] = request_id(scope)
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if scope["path"].startswith("/v1/"):
+        headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
+    scope.setdefault("state", {})["response_status"] = message["status"]
+
+
+def request_context_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        rid = request_id(scope)
+        started = time.perf_counter()
+        try:
+            await app(scope, receive, send)
+        finally:
+            status: Any = scope.get("state", {}).get("response_status", 0)
+            access_log.info(
+                "request",
+                extra={
+                    "request_id": rid,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+    return middleware
