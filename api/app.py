@@ -1,32 +1,34 @@
 """The application factory: tests and the production server both call ``create_app``."""
 
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from api.actors.routes import ActorController
-from api.evidence.routes import EvidenceController
-from api.policies.routes import PolicyController, TopicController
-from api.sources.routes import SourceController
-from api.stances.routes import StanceController
 from api.comparisons.routes import ComparisonController, PolicyComparisonController
 from api.database import engine_lifespan, provide_pg, provide_session
 from api.errors import EXCEPTION_HANDLERS
+from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.middleware import add_response_headers, request_context_middleware
 from api.migrations import head_revision
-from api.openapi import openapi_config
+from api.openapi import enrich, openapi_config
+from api.policies.routes import PolicyController, TopicController
 from api.settings import Settings
+from api.sources.routes import SourceController
+from api.stances.routes import StanceController
 
 DASHBOARD_DIR = Path(__file__).resolve().parent / "dashboard" / "static"
 
 
 def create_app(settings: Settings) -> Litestar:
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             ActorController,
@@ -52,3 +54,11 @@ def create_app(settings: Settings) -> Litestar:
         state=State({"head_revision": head_revision(), "settings": settings}),
         debug=settings.debug,
     )
+    enrich(openapi_document(app))
+    return app
+
+
+def openapi_document(app: Litestar) -> dict[str, Any]:
+    """The OpenAPI document as served at ``/schema/openapi.json`` (generated once, then cached)."""
+    document: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    return document

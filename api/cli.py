@@ -75,11 +75,11 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_openapi(args: argparse.Namespace) -> int:
-    from api.app import create_app
+    from api.app import create_app, openapi_document
     from api.settings import Settings
 
     app = create_app(Settings.from_env("postgresql+asyncpg://unused@localhost/unused"))
-    document = json.dumps(app.openapi_schema.to_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    document = json.dumps(openapi_document(app), indent=2, ensure_ascii=False) + "\n"
     if args.output == "-":
         sys.stdout.write(document)
     else:

@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import asyncpg
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import make_engine, make_sessionmaker
@@ -38,3 +39,9 @@ async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     async with state.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         yield raw.driver_connection
+
+
+Session = NamedDependency[AsyncSession]
+"""A handler parameter receiving the request's SQLAlchemy session (dependency ``session``)."""
+Pg = NamedDependency[asyncpg.Connection]
+"""A handler parameter receiving the request's raw asyncpg connection (dependency ``pg``)."""

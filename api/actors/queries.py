@@ -33,7 +33,12 @@ async def list_actors(
             or_(ActorAlias.alias.ilike(pattern), func.word_similarity(q, ActorAlias.alias) > 0.5),
         )
         query = query.where(
-            or_(Actor.name.ilike(pattern), Actor.slug.ilike(pattern), func.word_similarity(q, Actor.name) > 0.5, alias_match)
+            or_(
+                Actor.name.ilike(pattern),
+                Actor.slug.ilike(pattern),
+                func.word_similarity(q, Actor.name) > 0.5,
+                alias_match,
+            )
         )
     if kind is not None:
         query = query.where(Actor.kind == kind)
@@ -53,7 +58,9 @@ async def get_actor(session: AsyncSession, slug: str) -> ActorDetail:
     if actor is None:
         raise UnknownSlugs("actor", [slug])
     aliases = (
-        await session.scalars(select(ActorAlias.alias).where(ActorAlias.actor_id == actor.id).order_by(ActorAlias.alias))
+        await session.scalars(
+            select(ActorAlias.alias).where(ActorAlias.actor_id == actor.id).order_by(ActorAlias.alias)
+        )
     ).all()
     organisation = aliased(Actor)
     roles = (

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.actors import queries
 from api.actors.schemas import ActorDetail, ActorPage
+from api.database import Session
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from db.enums import ActorKind
@@ -27,7 +27,7 @@ class ActorController(Controller):
     )
     async def list_actors(
         self,
-        session: AsyncSession,
+        session: Session,
         q: Annotated[
             str | None,
             Parameter(
@@ -56,6 +56,6 @@ class ActorController(Controller):
         summary="Get an actor",
         responses=problem_responses(*READ_ERRORS),
     )
-    async def get_actor(self, session: AsyncSession, slug: SlugPath) -> ActorDetail:
+    async def get_actor(self, session: Session, slug: SlugPath) -> ActorDetail:
         """One actor with its aliases and roles over time."""
         return await queries.get_actor(session, slug)

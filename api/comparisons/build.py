@@ -44,7 +44,10 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
         rows.append(
             PolicyComparisonRow(
                 policy=policy,
-                positions=[ActorPosition(actor=ref.slug, stance=stance) for (_, ref), stance in zip(actors, stances, strict=True)],
+                positions=[
+                    ActorPosition(actor=ref.slug, stance=stance)
+                    for (_, ref), stance in zip(actors, stances, strict=True)
+                ],
                 pairs=row_pairs,
             )
         )

@@ -4,7 +4,14 @@ import csv
 import io
 from collections.abc import Iterable
 
-from api.comparisons.schemas import ActorComparison, DateComparison, EffectiveStance, PolicyChanges, PolicyPositions, PolicyTimeline
+from api.comparisons.schemas import (
+    ActorComparison,
+    DateComparison,
+    EffectiveStance,
+    PolicyChanges,
+    PolicyPositions,
+    PolicyTimeline,
+)
 from db.enums import EvidenceKind
 
 STANCE_COLUMNS = [

@@ -10,10 +10,10 @@ from datetime import date
 
 import asyncpg
 
+from api.comparisons.schemas import EffectiveStance
 from api.errors import UnknownSlugs
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, SourceRef, position_label
-from api.comparisons.schemas import EffectiveStance
 from db.enums import ActorKind, DatePrecision, EvidenceKind
 
 EFFECTIVE_SQL = """
@@ -127,7 +127,8 @@ async def effective_stances(
     if topic_id is not None:
         args.append(topic_id)
         filters.append(
-            f"AND EXISTS (SELECT 1 FROM policy_topic pt WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
+            "AND EXISTS (SELECT 1 FROM policy_topic pt"
+            f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
     for row in await connection.fetch(EFFECTIVE_SQL.format(filters="\n      ".join(filters)), *args):
@@ -152,7 +153,9 @@ class TimelineRow:
     retracted: bool
 
 
-async def policy_timeline(connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool) -> list[TimelineRow]:
+async def policy_timeline(
+    connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool
+) -> list[TimelineRow]:
     entries: dict[int, TimelineRow] = {}
     for row in await connection.fetch(TIMELINE_SQL, policy_id, include_retracted):
         entry = entries.get(row["id"])
@@ -172,7 +175,9 @@ async def data_version(connection: asyncpg.Connection) -> int:
     return version
 
 
-async def resolve_actors(connection: asyncpg.Connection, slugs: Sequence[str], *, parameter: str) -> list[tuple[int, ActorRef]]:
+async def resolve_actors(
+    connection: asyncpg.Connection, slugs: Sequence[str], *, parameter: str
+) -> list[tuple[int, ActorRef]]:
     """Actors in the order given, or 404 naming every unknown slug."""
     rows = await connection.fetch("SELECT id, slug, name, kind FROM actor WHERE slug = ANY($1::text[])", list(slugs))
     by_slug = {row["slug"]: row for row in rows}
@@ -185,7 +190,13 @@ async def resolve_actors(connection: asyncpg.Connection, slugs: Sequence[str], *
 
 
 async def resolve_ids(
-    connection: asyncpg.Connection, table: str, slugs: Sequence[str], *, resource: str, parameter: str, location: str = "query"
+    connection: asyncpg.Connection,
+    table: str,
+    slugs: Sequence[str],
+    *,
+    resource: str,
+    parameter: str,
+    location: str = "query",
 ) -> dict[str, int]:
     """Map slugs of ``policy`` or ``topic`` rows to ids, or 404 naming every unknown slug."""
     if table not in {"policy", "topic"}:

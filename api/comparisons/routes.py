@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
-import asyncpg
 from litestar import Controller, Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter, QueryParameter
@@ -22,6 +21,7 @@ from api.comparisons.schemas import (
     PolicyTimeline,
     TimelineEntry,
 )
+from api.database import Pg
 from api.errors import InvalidParameter
 from api.openapi import problem_responses
 from api.params import check_date_range, split_slugs
@@ -38,7 +38,9 @@ MAX_POLICIES = 50
 T = TypeVar("T")
 
 COMPARISON_ERRORS = (400, 404, 406, 503)
-NOT_MODIFIED = {304: ResponseSpec(data_container=None, description="Not modified: the `If-None-Match` ETag is current.")}
+NOT_MODIFIED = {
+    304: ResponseSpec(data_container=None, description="Not modified: the `If-None-Match` ETag is current.")
+}
 
 AsOf = Annotated[
     date | None,
@@ -62,7 +64,7 @@ def today() -> date:
 
 async def respond(
     request: Request[Any, Any, Any],
-    pg: asyncpg.Connection,
+    pg: Pg,
     requested: ResponseFormat | None,
     resolved: tuple[object, ...],
     compute: Callable[[], Awaitable[T]],
@@ -83,9 +85,7 @@ async def respond(
     return Response(content=body, headers=headers)
 
 
-async def _policy_filters(
-    pg: asyncpg.Connection, policies: str | None, topic: str | None
-) -> tuple[list[int] | None, int | None]:
+async def _policy_filters(pg: Pg, policies: str | None, topic: str | None) -> tuple[list[int] | None, int | None]:
     policy_slugs = split_slugs(policies, name="policies", maximum=MAX_POLICIES)
     policy_ids = (
         list((await queries.resolve_ids(pg, "policy", policy_slugs, resource="policy", parameter="policies")).values())
@@ -111,11 +111,13 @@ class ComparisonController(Controller):
     async def compare_actors(
         self,
         request: Request[Any, Any, Any],
-        pg: asyncpg.Connection,
+        pg: Pg,
         actors: Annotated[
             str,
             Parameter(
-                description=f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`.",
+                description=(
+                    f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`."
+                ),
                 min_length=3,
                 max_length=2000,
             ),
@@ -123,7 +125,7 @@ class ComparisonController(Controller):
         as_of: AsOf = None,
         policies: PoliciesFilter = None,
         topic: TopicFilter = None,
-        format: Format = None,  # noqa: A002  (the public parameter name)
+        format: Format = None,
     ) -> Response[ActorComparison]:
         """One row per policy where any of the actors has a stance: each actor's effective stance with its
         evidence, and per pair the agreement and distance; a summary per pair and a matrix of scores."""
@@ -136,7 +138,11 @@ class ComparisonController(Controller):
             resolved_actors = await queries.resolve_actors(pg, slugs, parameter="actors")
             policy_ids, topic_id = await _policy_filters(pg, policies, topic)
             found = await queries.effective_stances(
-                pg, [day], actor_ids=[actor_id for actor_id, _ in resolved_actors], policy_ids=policy_ids, topic_id=topic_id
+                pg,
+                [day],
+                actor_ids=[actor_id for actor_id, _ in resolved_actors],
+                policy_ids=policy_ids,
+                topic_id=topic_id,
             )
             return build.actor_comparison(day, resolved_actors, found)
 
@@ -153,13 +159,15 @@ class ComparisonController(Controller):
     async def compare_dates(
         self,
         request: Request[Any, Any, Any],
-        pg: asyncpg.Connection,
+        pg: Pg,
         actor: Annotated[str, Parameter(description="The actor's slug, e.g. `keir-starmer`.", max_length=160)],
         from_date: Annotated[date, QueryParameter(name="from", description="The earlier day (YYYY-MM-DD).")],
-        to_date: Annotated[date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")],
+        to_date: Annotated[
+            date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")
+        ],
         policies: PoliciesFilter = None,
         topic: TopicFilter = None,
-        format: Format = None,  # noqa: A002
+        format: Format = None,
     ) -> Response[DateComparison]:
         """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
@@ -172,9 +180,7 @@ class ComparisonController(Controller):
             )
             return build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
 
-        return await respond(
-            request, pg, format, (), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}"
-        )
+        return await respond(request, pg, format, (), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}")
 
 
 class PolicyComparisonController(Controller):
@@ -190,10 +196,10 @@ class PolicyComparisonController(Controller):
     async def positions(
         self,
         request: Request[Any, Any, Any],
-        pg: asyncpg.Connection,
+        pg: Pg,
         slug: PolicySlug,
         as_of: AsOf = None,
-        format: Format = None,  # noqa: A002
+        format: Format = None,
     ) -> Response[PolicyPositions]:
         """Each actor's effective stance on the policy as of the day, with evidence."""
         day = as_of or today()
@@ -214,10 +220,10 @@ class PolicyComparisonController(Controller):
     async def timeline(
         self,
         request: Request[Any, Any, Any],
-        pg: asyncpg.Connection,
+        pg: Pg,
         slug: PolicySlug,
         include_retracted: Annotated[bool, Parameter(description="Also list retracted stances, flagged.")] = False,
-        format: Format = None,  # noqa: A002
+        format: Format = None,
     ) -> Response[PolicyTimeline]:
         """Every stance on the policy, oldest first, with its actor and evidence."""
 
@@ -240,11 +246,13 @@ class PolicyComparisonController(Controller):
     async def changes(
         self,
         request: Request[Any, Any, Any],
-        pg: asyncpg.Connection,
+        pg: Pg,
         slug: PolicySlug,
         from_date: Annotated[date, QueryParameter(name="from", description="The earlier day (YYYY-MM-DD).")],
-        to_date: Annotated[date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")],
-        format: Format = None,  # noqa: A002
+        to_date: Annotated[
+            date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")
+        ],
+        format: Format = None,
     ) -> Response[PolicyChanges]:
         """Only actors whose position changed (new, dropped, strengthened, weakened or reversed)."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")

@@ -49,13 +49,16 @@ def change_kind(start: EffectiveStance | None, end: EffectiveStance | None) -> C
         return ChangeKind.NEW
     if end is None:
         return ChangeKind.DROPPED
-    a, b = start.position, end.position
-    if a == b:
-        return ChangeKind.UNCHANGED
-    if a is None:  # mixed/unclear -> a position (or the other ambiguity)
-        return ChangeKind.STRENGTHENED if b is not None and b != 0 else ChangeKind.UNCHANGED
-    if b is None:
-        return ChangeKind.WEAKENED if a != 0 else ChangeKind.UNCHANGED
-    if _sign(a) * _sign(b) < 0:
+    return _movement(start.position, end.position)
+
+
+def _movement(a: int | None, b: int | None) -> ChangeKind:
+    """Compare two positions; None (mixed or unclear) counts as strength 0 with no side."""
+    if a is not None and b is not None and _sign(a) * _sign(b) < 0:
         return ChangeKind.REVERSED
-    return ChangeKind.STRENGTHENED if abs(b) > abs(a) else ChangeKind.WEAKENED
+    strength_a, strength_b = abs(a or 0), abs(b or 0)
+    if strength_b > strength_a:
+        return ChangeKind.STRENGTHENED
+    if strength_b < strength_a:
+        return ChangeKind.WEAKENED
+    return ChangeKind.UNCHANGED

@@ -12,7 +12,7 @@ from api.errors import UnknownSlugs
 from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
 from api.refs import ActorRef, PolicyRef, SourceRef, position_label
 from db.enums import EvidenceKind
-from db.models import Actor, Evidence, Policy, Source, Stance, TEXT_SEARCH_CONFIG
+from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Source, Stance
 
 Speaker = aliased(Actor, name="speaker")
 StanceActor = aliased(Actor, name="stance_actor")

@@ -5,8 +5,8 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.database import Session
 from api.evidence import queries
 from api.evidence.schemas import EvidenceDetail, EvidencePage
 from api.lookups import resolve_slug
@@ -21,10 +21,12 @@ class EvidenceController(Controller):
     path = "/v1/evidence"
     tags = ["evidence"]
 
-    @get("/", operation_id="listEvidence", summary="List and search evidence", responses=problem_responses(*READ_ERRORS))
+    @get(
+        "/", operation_id="listEvidence", summary="List and search evidence", responses=problem_responses(*READ_ERRORS)
+    )
     async def list_evidence(
         self,
-        session: AsyncSession,
+        session: Session,
         q: Annotated[
             str | None,
             Parameter(
@@ -38,10 +40,17 @@ class EvidenceController(Controller):
         ] = None,
         speaker: Annotated[
             str | None,
-            Parameter(description="Only evidence spoken by this actor (the stance's actor when no speaker is named).", max_length=160),
+            Parameter(
+                description="Only evidence spoken by this actor (the stance's actor when no speaker is named).",
+                max_length=160,
+            ),
         ] = None,
-        policy: Annotated[str | None, Parameter(description="Only evidence about this policy (slug).", max_length=160)] = None,
-        source: Annotated[str | None, Parameter(description="Only evidence from this source (slug).", max_length=160)] = None,
+        policy: Annotated[
+            str | None, Parameter(description="Only evidence about this policy (slug).", max_length=160)
+        ] = None,
+        source: Annotated[
+            str | None, Parameter(description="Only evidence from this source (slug).", max_length=160)
+        ] = None,
         kind: Annotated[EvidenceKind | None, Parameter(description="Only this kind of evidence.")] = None,
         stated_from: Annotated[date | None, Parameter(description="Stance stated on or after this date.")] = None,
         stated_to: Annotated[date | None, Parameter(description="Stance stated on or before this date.")] = None,
@@ -72,11 +81,21 @@ class EvidenceController(Controller):
         )
         return EvidencePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 
-    @get("/{slug:str}", operation_id="getEvidence", summary="Get a piece of evidence", responses=problem_responses(*READ_ERRORS))
+    @get(
+        "/{slug:str}",
+        operation_id="getEvidence",
+        summary="Get a piece of evidence",
+        responses=problem_responses(*READ_ERRORS),
+    )
     async def get_evidence(
         self,
-        session: AsyncSession,
-        slug: Annotated[str, Parameter(description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170)],
+        session: Session,
+        slug: Annotated[
+            str,
+            Parameter(
+                description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170
+            ),
+        ],
     ) -> EvidenceDetail:
         """One piece of evidence with its source, speaker and stance."""
         return await queries.get_evidence(session, slug)

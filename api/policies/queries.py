@@ -81,9 +81,7 @@ async def get_policy(session: AsyncSession, slug: str) -> PolicyDetail:
         .join(
             other,
             other.c.id
-            == func.coalesce(
-                func.nullif(PolicyRelation.object_policy_id, policy.id), PolicyRelation.subject_policy_id
-            ),
+            == func.coalesce(func.nullif(PolicyRelation.object_policy_id, policy.id), PolicyRelation.subject_policy_id),
         )
         .where(or_(PolicyRelation.subject_policy_id == policy.id, PolicyRelation.object_policy_id == policy.id))
         .order_by(PolicyRelation.kind, other.c.slug)
@@ -97,7 +95,9 @@ async def get_policy(session: AsyncSession, slug: str) -> PolicyDetail:
         relations=[
             PolicyRelationItem(
                 kind=row.kind,
-                direction=RelationDirection.OUTGOING if row.subject_policy_id == policy.id else RelationDirection.INCOMING,
+                direction=RelationDirection.OUTGOING
+                if row.subject_policy_id == policy.id
+                else RelationDirection.INCOMING,
                 policy=PolicyRef(slug=row.slug, title=row.title),
                 note=row.note,
             )

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.database import Session
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
@@ -23,12 +23,13 @@ class PolicyController(Controller):
     @get("/", operation_id="listPolicies", summary="List policies", responses=problem_responses(*READ_ERRORS))
     async def list_policies(
         self,
-        session: AsyncSession,
+        session: Session,
         q: Annotated[
             str | None, Parameter(description="Words in the title or summary.", min_length=1, max_length=200)
         ] = None,
         topic: Annotated[
-            str | None, Parameter(description="Only policies with this topic slug, e.g. `asylum-returns`.", max_length=160)
+            str | None,
+            Parameter(description="Only policies with this topic slug, e.g. `asylum-returns`.", max_length=160),
         ] = None,
         jurisdiction: Annotated[
             str | None, Parameter(description="Jurisdiction code, e.g. `GB` or `IT-AL`.", max_length=32)
@@ -45,7 +46,7 @@ class PolicyController(Controller):
         return PolicyPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 
     @get("/{slug:str}", operation_id="getPolicy", summary="Get a policy", responses=problem_responses(*READ_ERRORS))
-    async def get_policy(self, session: AsyncSession, slug: PolicySlug) -> PolicyDetail:
+    async def get_policy(self, session: Session, slug: PolicySlug) -> PolicyDetail:
         """One policy with its topics and relations (e.g. return hubs *compared with* the Rwanda scheme)."""
         return await queries.get_policy(session, slug)
 
@@ -55,6 +56,6 @@ class TopicController(Controller):
     tags = ["policies"]
 
     @get("/", operation_id="listTopics", summary="List topics", responses=problem_responses(503))
-    async def list_topics(self, session: AsyncSession) -> TopicList:
+    async def list_topics(self, session: Session) -> TopicList:
         """Every topic, for filters such as `topic=` on policies, stances and comparisons."""
         return TopicList(items=await queries.list_topics(session))

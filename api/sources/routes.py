@@ -5,8 +5,8 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.database import Session
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import check_date_range
@@ -22,7 +22,7 @@ class SourceController(Controller):
     @get("/", operation_id="listSources", summary="List sources", responses=problem_responses(*READ_ERRORS))
     async def list_sources(
         self,
-        session: AsyncSession,
+        session: Session,
         kind: Annotated[SourceKind | None, Parameter(description="Only sources of this kind.")] = None,
         publisher: Annotated[
             str | None, Parameter(description="Publisher name contains this text.", min_length=1, max_length=200)
@@ -53,7 +53,7 @@ class SourceController(Controller):
     @get("/{slug:str}", operation_id="getSource", summary="Get a source", responses=problem_responses(*READ_ERRORS))
     async def get_source(
         self,
-        session: AsyncSession,
+        session: Session,
         slug: Annotated[str, Parameter(description="The source's slug.", max_length=160)],
     ) -> SourceDetail:
         """One source with its provenance: what the text states and what was inferred."""

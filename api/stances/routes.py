@@ -5,8 +5,8 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.database import Session
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
@@ -23,7 +23,7 @@ class StanceController(Controller):
     @get("/", operation_id="listStances", summary="List and search stances", responses=problem_responses(*READ_ERRORS))
     async def list_stances(
         self,
-        session: AsyncSession,
+        session: Session,
         q: Annotated[
             str | None,
             Parameter(
@@ -33,7 +33,9 @@ class StanceController(Controller):
             ),
         ] = None,
         actor: Annotated[str | None, Parameter(description="Only this actor's stances (slug).", max_length=160)] = None,
-        policy: Annotated[str | None, Parameter(description="Only stances on this policy (slug).", max_length=160)] = None,
+        policy: Annotated[
+            str | None, Parameter(description="Only stances on this policy (slug).", max_length=160)
+        ] = None,
         topic: Annotated[
             str | None, Parameter(description="Only stances on policies with this topic (slug).", max_length=160)
         ] = None,
@@ -69,8 +71,11 @@ class StanceController(Controller):
     @get("/{slug:str}", operation_id="getStance", summary="Get a stance", responses=problem_responses(*READ_ERRORS))
     async def get_stance(
         self,
-        session: AsyncSession,
-        slug: Annotated[str, Parameter(description="The stance's slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15`.", max_length=160)],
+        session: Session,
+        slug: Annotated[
+            str,
+            Parameter(description="The stance's slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15`.", max_length=160),
+        ],
     ) -> StanceWithEvidence:
         """One stance with its evidence."""
         return await queries.get_stance(session, slug)
