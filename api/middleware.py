@@ -12,7 +12,8 @@ import uuid
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 SECURITY_HEADERS = {
@@ -38,7 +39,7 @@ def request_id(scope: Scope) -> str:
 
 
 async def add_response_headers(message: Message, scope: Scope) -> None:
-    if scope["type"] != "http" or message["type"] != "http.response.start":
+    if scope["type"] != ScopeType.HTTP or message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)
     headers["X-Request-ID"] = request_id(scope)
@@ -51,9 +52,10 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
+        http_scope: HTTPScope = scope
         rid = request_id(scope)
         started = time.perf_counter()
         try:
@@ -64,7 +66,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 "request",
                 extra={
                     "request_id": rid,
-                    "method": scope["method"],
+                    "method": http_scope["method"],
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),

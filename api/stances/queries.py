@@ -13,7 +13,7 @@ from api.stances.schemas import StanceWithEvidence
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Stance, policy_topic
 
 
-def _stance_query() -> Select[Any]:
+def _stance_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Stance.id,
@@ -36,7 +36,7 @@ def _stance_query() -> Select[Any]:
     )
 
 
-async def _with_evidence(session: AsyncSession, rows: list[Row[Any]]) -> list[StanceWithEvidence]:
+async def _with_evidence(session: AsyncSession, rows: list[Row[*tuple[Any, ...]]]) -> list[StanceWithEvidence]:
     evidence = await evidence_by_stance(session, [row.id for row in rows])
     return [
         StanceWithEvidence(
