@@ -7,6 +7,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import make_engine, make_sessionmaker
@@ -28,6 +29,26 @@ def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], A
     return lifespan
 
 
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database is unreachable or restarting (503), not a bug (500)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, CONNECTION_ERRORS)
+
+
 async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
     """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
     async with state.sessionmaker() as session:
@@ -38,7 +59,13 @@ async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     """The raw asyncpg connection of a pooled SQLAlchemy connection, for the hot comparison queries."""
     async with state.engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        yield raw.driver_connection
+        try:
+            yield raw.driver_connection
+        except BaseException as exc:
+            if is_connection_error(exc):
+                # The server went away under us: drop this connection instead of returning it to the pool.
+                await connection.invalidate(exc if isinstance(exc, Exception) else None)
+            raise
 
 
 Session = NamedDependency[AsyncSession]

