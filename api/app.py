@@ -16,7 +16,8 @@ from api.database import engine_lifespan, provide_pg, provide_session
 from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
-from api.middleware import add_response_headers, request_context_middleware
+from api.history.routes import ChangeFeedController
+from api.middleware import add_response_headers, reject_nul_bytes, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
 from api.policies.routes import PolicyController, TopicController
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> Litestar:
             SourceController,
             ComparisonController,
             PolicyComparisonController,
+            ChangeFeedController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),
@@ -48,6 +50,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware],
         before_send=[add_response_headers],
+        before_request=reject_nul_bytes,
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"]),
         request_max_body_size=settings.max_body_bytes,

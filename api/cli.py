@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy import func
+
 from api.migrations import upgrade_to_head
 from db.embedded import database_url
 from db.engine import make_engine
@@ -39,10 +41,15 @@ def command_migrate(args: argparse.Namespace) -> int:
 
 
 def command_seed(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import IntegrityError
+
     try:
         _seed(database_url(), Path(args.data_dir))
     except SeedError as exc:
         print(f"seed error: {exc}", file=sys.stderr)
+        return 1
+    except IntegrityError as exc:
+        print(f"seed error: the database rejected the data, nothing was loaded: {exc.orig}", file=sys.stderr)
         return 1
     return 0
 
@@ -87,6 +94,62 @@ def command_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _keys(url: str, action: str, args: argparse.Namespace) -> int:
+    from sqlalchemy import insert, or_, select, update
+
+    from api.auth import generate_key
+    from db.enums import KeyScope
+    from db.models import ApiKey
+
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.begin() as connection:
+            if action == "create":
+                key = generate_key()
+                exists = await connection.scalar(select(ApiKey.id).where(ApiKey.name == args.name))
+                if exists is not None:
+                    print(f"a key named {args.name!r} already exists", file=sys.stderr)
+                    return 1
+                await connection.execute(
+                    insert(ApiKey).values(
+                        name=args.name, prefix=key.prefix, key_hash=key.key_hash, scope=KeyScope(args.scope).value
+                    )
+                )
+                print(key.secret)
+                print(
+                    f"created {args.scope} key {args.name!r} (prefix {key.prefix}); it is shown only once",
+                    file=sys.stderr,
+                )
+            elif action == "list":
+                rows = await connection.execute(
+                    select(ApiKey.name, ApiKey.prefix, ApiKey.scope, ApiKey.created_at, ApiKey.revoked_at).order_by(
+                        ApiKey.name
+                    )
+                )
+                for row in rows:
+                    state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+                    print(f"{row.name}\t{row.prefix}\t{KeyScope(row.scope).value}\t{row.created_at:%Y-%m-%d}\t{state}")
+            else:
+                result = await connection.execute(
+                    update(ApiKey)
+                    .where(or_(ApiKey.name == args.key, ApiKey.prefix == args.key), ApiKey.revoked_at.is_(None))
+                    .values(revoked_at=func.now(), updated_at=func.now())
+                    .returning(ApiKey.name)
+                )
+                revoked = [row.name for row in result]
+                if not revoked:
+                    print(f"no active key named or prefixed {args.key!r}", file=sys.stderr)
+                    return 1
+                print(f"revoked {', '.join(revoked)}", file=sys.stderr)
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def command_keys(args: argparse.Namespace) -> int:
+    return asyncio.run(_keys(database_url(), args.action, args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="positions", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="load seeds/data idempotently, in one transaction")
     seed.add_argument("--data-dir", default=str(DATA_DIR))
     seed.set_defaults(handler=command_seed)
+
+    keys = commands.add_parser("keys", help="create, list and revoke API keys for editors")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    create = key_actions.add_parser("create", help="create a key; prints it once")
+    create.add_argument("--name", required=True, help="who the key belongs to; recorded as the author of changes")
+    create.add_argument("--scope", choices=["editor", "admin"], default="editor")
+    key_actions.add_parser("list", help="list keys (names, prefixes, scopes, states; never the keys)")
+    revoke = key_actions.add_parser("revoke", help="revoke a key by name or prefix")
+    revoke.add_argument("key", help="the key's name or prefix")
+    keys.set_defaults(handler=command_keys)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")

@@ -5,12 +5,15 @@ shape, a stable ``type`` per kind of problem, and for validation a list of the o
 """
 
 import logging
+import re
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DataError
 
 from api.database import is_connection_error
 
@@ -46,16 +49,22 @@ class ApiError(Exception):
     code = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[InvalidField] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, errors: list[InvalidField] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers or {}
 
 
 class NotFound(ApiError):
     status = 404
     code = "not-found"
     title = "Not found"
+
+
+PLURALS = {"policy": "policies", "evidence": "evidence"}
 
 
 class UnknownSlugs(NotFound):
@@ -66,7 +75,7 @@ class UnknownSlugs(NotFound):
 
     def __init__(self, resource: str, slugs: list[str], *, location: str = "path", name: str = "slug") -> None:
         quoted = ", ".join(f"'{slug}'" for slug in slugs)
-        noun = resource if len(slugs) == 1 else f"{resource}s"
+        noun = resource if len(slugs) == 1 else PLURALS.get(resource, f"{resource}s")
         super().__init__(
             f"No {noun} with slug {quoted}.",
             errors=[
@@ -87,6 +96,59 @@ class InvalidParameter(ApiError):
             f"Invalid parameter '{name}': {message}",
             errors=[InvalidField(name=name, location="query", message=message)],
         )
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+    title = "Unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="positions"'})
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(ApiError):
+    status = 412
+    code = "precondition-failed"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(ApiError):
+    status = 428
+    code = "precondition-required"
+    title = "Precondition required"
+
+
+class Unprocessable(ApiError):
+    """The body is well-formed JSON but invalid; ``errors`` names every bad field."""
+
+    status = 422
+    code = "validation-failed"
+    title = "Validation failed"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class RateLimited(ApiError):
+    status = 429
+    code = "rate-limited"
+    title = "Too many requests"
 
 
 class DatabaseUnavailable(ApiError):
@@ -123,7 +185,7 @@ def _instance(request: Request[Any, Any, Any]) -> str:
 
 
 def handle_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[Problem]:
-    headers = {"Retry-After": "5"} if exc.status == 503 else None
+    headers = {"Retry-After": "5"} | exc.headers if exc.status == 503 else exc.headers or None
     problem = Problem(
         type=PROBLEM_BASE + exc.code,
         title=exc.title,
@@ -150,6 +212,38 @@ def _validation_fields(extra: object) -> list[InvalidField]:
     return fields
 
 
+_MISSING = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+
+
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The parameter's public name (``from``) rather than the handler's argument name (``from_date``)."""
+    try:
+        definition = request.route_handler.parsed_fn_signature.parameters[key].kwarg_definition
+    except (KeyError, AttributeError):
+        return key
+    name = getattr(definition, "name", None)
+    return name if isinstance(name, str) and name else key
+
+
+def _missing_query_parameters(request: Request[Any, Any, Any]) -> list[str]:
+    """Every required query parameter absent from the request, in the handler's order."""
+    names: list[str] = []
+    handler = request.route_handler
+    skip = {"self", "request", "state", "scope", *handler.resolve_dependencies(), *request.path_params}
+    for key, field in handler.parsed_fn_signature.parameters.items():
+        definition = field.kwarg_definition
+        if (
+            key in skip
+            or not field.is_required
+            or type(definition).__name__ not in {"QueryParameter", "ParameterKwarg"}
+        ):
+            continue
+        public = getattr(definition, "name", None) or key
+        if getattr(definition, "header", None) is None and public not in request.query_params:
+            names.append(public)
+    return names
+
+
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
     status = exc.status_code
     code, title = HTTP_CODES.get(status, ("http-error", "HTTP error"))
@@ -157,10 +251,22 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     detail = exc.detail or title
     if isinstance(exc, ValidationException):
         code, title = "invalid-parameter", "Invalid request"
-        errors = _validation_fields(exc.extra)
+        errors = [
+            InvalidField(name=_public_name(request, field.name), location=field.location, message=field.message)
+            for field in _validation_fields(exc.extra)
+        ]
+        missing = _MISSING.search(exc.detail or "")
+        if not errors and missing:
+            errors = [
+                InvalidField(name=name, location=missing[1], message="required parameter is missing")
+                for name in _missing_query_parameters(request) or [missing[2]]
+            ]
         if errors:
             names = ", ".join(sorted({f"'{field.name}'" for field in errors}))
-            detail = f"Invalid value for {names}: " + "; ".join(field.message for field in errors)
+            if all(field.message == "required parameter is missing" for field in errors):
+                detail = f"Missing required parameter(s): {names}."
+            else:
+                detail = f"Invalid value for {names}: " + "; ".join(field.message for field in errors)
     headers = dict(exc.headers or {})
     if status == 503:
         headers.setdefault("Retry-After", "5")
@@ -174,6 +280,8 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     if is_connection_error(exc):
         logger.warning("database unavailable: %s", exc)
         return handle_api_error(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
+    if isinstance(exc, (DataError, asyncpg.DataError)):
+        return handle_api_error(request, InvalidParameter("request", "a value cannot be stored or compared as given"))
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     problem = Problem(
         type=PROBLEM_BASE + "internal-error",

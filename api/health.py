@@ -52,7 +52,12 @@ class HealthController(Controller):
         expected: str = state.head_revision
         try:
             async with state.engine.connect() as connection:
-                revision = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                exists = await connection.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
+                revision = (
+                    (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                    if exists
+                    else None
+                )
         except Exception as exc:  # noqa: BLE001  (any failure means not ready)
             body = Readiness(
                 status=ReadinessStatus.NOT_READY,

@@ -11,9 +11,12 @@ import time
 import uuid
 from typing import Any
 
+from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+from api.errors import InvalidParameter
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 SECURITY_HEADERS = {
@@ -47,7 +50,16 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
         headers[name] = value
     if scope["path"].startswith("/v1/"):
         headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
-    scope.setdefault("state", {})["response_status"] = message["status"]
+    state = scope.setdefault("state", {})
+    for name, value in state.get("rate_limit_headers", {}).items():
+        headers[name] = value
+    state["response_status"] = message["status"]
+
+
+async def reject_nul_bytes(request: Request[Any, Any, Any]) -> None:
+    """PostgreSQL text cannot hold NUL: a NUL in the path or query is a bad request, not a server error."""
+    if "\x00" in request.url.path or any("\x00" in key + value for key, value in request.query_params.items()):
+        raise InvalidParameter("path or query", "contains a NUL character")
 
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:

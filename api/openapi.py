@@ -3,7 +3,7 @@
 from typing import Any
 
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.spec import Tag
+from litestar.openapi.spec import Components, SecurityScheme, Tag
 
 from api.errors import PROBLEM_MEDIA_TYPE, Problem
 
@@ -16,6 +16,7 @@ PROBLEM_DESCRIPTIONS = {
     409: "The write conflicts with stored data (for example a slug already taken).",
     412: "`If-Match` does not carry the resource's current ETag.",
     413: "The request body is larger than the limit.",
+    415: "The body is not `application/json`.",
     422: "The body is well-formed but invalid; `errors` names every bad field.",
     428: "This update needs an `If-Match` header carrying the current ETag.",
     429: "Too many writes for this key; see `Retry-After`.",
@@ -23,6 +24,9 @@ PROBLEM_DESCRIPTIONS = {
 }
 
 READ_ERRORS = (400, 404, 503)
+WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429, 503)
+UPDATE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
+WRITE_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
@@ -45,6 +49,7 @@ TAGS = [
     Tag(name="evidence", description="Verbatim quotes, marked paraphrases and reported actions, each with its source."),
     Tag(name="sources", description="The articles, statements and press conferences evidence comes from."),
     Tag(name="comparisons", description="Positions side by side between actors and between dates."),
+    Tag(name="history", description="Who changed what, when: revision histories and the change feed."),
     Tag(name="health", description="Liveness and readiness probes."),
 ]
 
@@ -61,6 +66,15 @@ def openapi_config() -> OpenAPIConfig:
         use_handler_docstrings=True,
         path="/schema",
         create_examples=False,
+        components=Components(
+            security_schemes={
+                "apiKey": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An API key from `positions keys create`; writes need one, reads do not.",
+                )
+            }
+        ),
     )
 
 
@@ -122,7 +136,54 @@ def _document_csv_and_caching(document: dict[str, Any]) -> None:
         )
 
 
+def _document_request_bodies(document: dict[str, Any]) -> None:
+    """Write operations parse their bodies themselves (to report every invalid field); document them here."""
+    import msgspec
+
+    from api.bodies import DOCUMENTED_BODIES
+
+    if not DOCUMENTED_BODIES:
+        return
+    structs = sorted(set(DOCUMENTED_BODIES.values()), key=lambda struct: struct.__name__)
+    _, components = msgspec.json.schema_components(structs, ref_template="#/components/schemas/{name}")
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in components.items():
+        component.pop("title", None)
+        if component.get("type") == "object":
+            component["additionalProperties"] = False
+        schemas.setdefault(name, component)
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            struct = DOCUMENTED_BODIES.get(operation.get("operationId", "")) if isinstance(operation, dict) else None
+            if struct is not None:
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{struct.__name__}"}}},
+                }
+            if isinstance(operation, dict) and operation.get("operationId") == "createStance":
+                operation.setdefault("parameters", []).append(
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "description": "Any unique string (up to 200 characters) that makes a retried POST write once.",
+                        "schema": {"type": "string", "maxLength": 200},
+                    }
+                )
+            if isinstance(operation, dict) and operation.get("operationId", "").startswith(("update", "retract")):
+                operation.setdefault("parameters", []).append(
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": True,
+                        "description": "The resource's current ETag, from its last read.",
+                        "schema": {"type": "string"},
+                    }
+                )
+
+
 def enrich(document: dict[str, Any]) -> None:
-    """Finish the generated document in place: component descriptions, CSV alternatives, caching headers."""
+    """Finish the generated document in place: request bodies, descriptions, CSV alternatives, caching headers."""
+    _document_request_bodies(document)
     _describe_components(document)
     _document_csv_and_caching(document)

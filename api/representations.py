@@ -24,15 +24,46 @@ def choose_format(request: Request[Any, Any, Any], requested: ResponseFormat | N
     """``format=`` wins; otherwise the best match of ``Accept``; 406 when it names neither JSON nor CSV."""
     if requested is not None:
         return requested
-    if "accept" not in request.headers:
+    header = request.headers.get("accept")
+    if header is None or not header.strip():
         return ResponseFormat.JSON
-    best = request.accept.best_match([JSON, CSV])
+    best = best_match(header, [JSON, CSV])
     if best is None:
         raise HTTPException(
             status_code=HTTP_406_NOT_ACCEPTABLE,
             detail=f"This endpoint produces {JSON} or {CSV}; the Accept header allows neither.",
         )
     return ResponseFormat.CSV if best == CSV else ResponseFormat.JSON
+
+
+def best_match(header: str, offered: list[str]) -> str | None:
+    """The offered media type the client prefers (highest q, then specificity, then our order); q=0 refuses."""
+    ranked: list[tuple[float, int, int, str]] = []
+    ranges = []
+    for part in header.split(","):
+        media_range, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media_range.lower(), quality))
+    for order, media_type in enumerate(offered):
+        kind = media_type.split("/")[0]
+        matches = [
+            (quality, specificity)
+            for media_range, quality in ranges
+            for specificity, pattern in ((2, media_type), (1, f"{kind}/*"), (0, "*/*"))
+            if media_range == pattern
+        ]
+        if matches:
+            quality, specificity = max(matches, key=lambda match: match[1])
+            if quality > 0:
+                ranked.append((quality, specificity, -order, media_type))
+    return max(ranked)[3] if ranked else None
 
 
 def strong_etag(version: int, request: Request[Any, Any, Any], *resolved: object) -> str:
@@ -44,9 +75,10 @@ def strong_etag(version: int, request: Request[Any, Any, Any], *resolved: object
     return f'"{version}-{digest}"'
 
 
-def matches_if_none_match(request: Request[Any, Any, Any], etag: str) -> bool:
+def matches_if_none_match(request: Request[Any, Any, Any], etag: str, *, wildcard: bool = False) -> bool:
+    """Whether `If-None-Match` lists ``etag`` (weak comparison); ``*`` counts only once the resource is known."""
     header = request.headers.get("if-none-match")
     if not header:
         return False
     candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
-    return "*" in candidates or etag in candidates
+    return etag in candidates or (wildcard and "*" in candidates)

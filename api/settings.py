@@ -18,6 +18,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
     debug: bool = False
+    write_rate_limit: int = 60
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -28,4 +29,5 @@ class Settings:
             max_body_bytes=int(os.environ.get("POSITIONS_MAX_BODY_BYTES", "1048576")),
             log_level=os.environ.get("POSITIONS_LOG_LEVEL", "INFO").upper(),
             debug=os.environ.get("POSITIONS_DEBUG", "") == "1",
+            write_rate_limit=int(os.environ.get("POSITIONS_WRITE_RATE_LIMIT", "60")),
         )

@@ -55,3 +55,10 @@ class EvidenceKind(enum.Enum):
     DIRECT_QUOTE = "direct_quote"
     PARAPHRASE = "paraphrase"
     REPORTED_ACTION = "reported_action"
+
+
+class KeyScope(enum.Enum):
+    """What an API key may write: `editor` sources, stances and evidence; `admin` also actors and policies."""
+
+    EDITOR = "editor"
+    ADMIN = "admin"

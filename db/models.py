@@ -15,6 +15,8 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -22,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamped
@@ -31,6 +33,7 @@ from db.enums import (
     Ambiguity,
     DatePrecision,
     EvidenceKind,
+    KeyScope,
     PolicyRelationKind,
     SourceKind,
 )
@@ -197,6 +200,7 @@ class Source(Timestamped, Base):
     published_on_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     provenance_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
 
 
 class Stance(Timestamped, Base):
@@ -226,6 +230,7 @@ class Stance(Timestamped, Base):
     )
     stated_on_inferred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     summary: Mapped[str] = mapped_column(Text, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     retracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retraction_reason: Mapped[str | None] = mapped_column(Text)
     search_vector: Mapped[str] = mapped_column(
@@ -261,6 +266,7 @@ class Evidence(Timestamped, Base):
     speaker_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
     char_start: Mapped[int | None] = mapped_column(BigInteger)
     char_end: Mapped[int | None] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, text)", persisted=True)
     )
@@ -282,3 +288,58 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class ApiKey(Timestamped, Base):
+    """An editor's or admin's API key: only its SHA-256 hash is stored; `prefix` identifies it in lists."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    scope: Mapped[KeyScope] = mapped_column(enum_column(KeyScope, "key_scope"), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Revision(Base):
+    """One recorded change (written by a row trigger): what a row was, what it became, who, when."""
+
+    __tablename__ = "revision"
+    __table_args__ = (
+        CheckConstraint("action IN ('create', 'update', 'delete')", name="action_kind"),
+        Index("ix_revision_entity", "entity_type", "entity_id", "id"),
+        Index("ix_revision_entity_recorded", "entity_type", "recorded_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    author: Mapped[str] = mapped_column(String(100), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class IdempotencyRecord(Timestamped, Base):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed for retries with the same body."""
+
+    __tablename__ = "idempotency_record"
+
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_key.id", ondelete="CASCADE"), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    status_code: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    response_body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class RateLimitWindow(Base):
+    """Writes counted per key per fixed window, shared by every server process."""
+
+    __tablename__ = "rate_limit_window"
+
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_key.id", ondelete="CASCADE"), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    request_count: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import msgspec
 import yaml
-from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy import Table, delete, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -146,6 +146,9 @@ def _check_references(data: SeedDataset) -> None:
             raise SeedError(f"stances.yaml: {record}: give either a position or an ambiguity (mixed/unclear), not both")
         for index, evidence in enumerate(stance.evidence, start=1):
             where = f"{record}, evidence #{index}"
+            start, end = evidence.char_start, evidence.char_end
+            if (start is None) != (end is None) or (start is not None and end is not None and not 0 <= start < end):
+                raise SeedError(f"stances.yaml: {where}: give both char_start and char_end, with start < end")
             require("stances.yaml", where, "source", evidence.source, sources)
             require("stances.yaml", where, "speaker actor", evidence.speaker, actors)
 
@@ -168,7 +171,8 @@ async def _upsert(
     statement = statement.on_conflict_do_update(
         index_elements=list(key) if key and constraint is None else None,
         constraint=constraint,
-        set_={name: excluded[name] for name in updatable},
+        set_={name: excluded[name] for name in updatable}
+        | ({"updated_at": func.now()} if "updated_at" in table.c else {}),
         where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(
             tuple_(*(excluded[name] for name in updatable))
         ),
@@ -181,7 +185,8 @@ async def _ids(connection: AsyncConnection, table: Table) -> dict[str, int]:
 
 
 async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadReport:
-    """Write the dataset inside the caller's transaction."""
+    """Write the dataset inside the caller's transaction; history records the author `seed-loader`."""
+    await connection.execute(text("SELECT set_config('positions.author', 'seed-loader', true)"))
     await _upsert(connection, _table(Topic), [{"slug": t.slug, "name": t.name} for t in data.topics], key=["slug"])
     await _upsert(connection, _table(Source), [_source_row(s) for s in data.sources], key=["slug"])
     await _upsert(

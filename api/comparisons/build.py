@@ -14,6 +14,7 @@ from api.comparisons.schemas import (
     ChangeCounts,
     ChangeKind,
     DateComparison,
+    EffectiveStance,
     PairAgreement,
     PairSummary,
     PolicyChanges,
@@ -65,14 +66,27 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
         method=AGREEMENT_METHOD,
         rows=rows,
         summary=summary,
-        matrix=_matrix([ref.slug for _, ref in actors], pairs, summary),
+        matrix=_matrix([ref.slug for _, ref in actors], pairs, summary, _positions_per_actor(rows)),
     )
 
 
-def _matrix(slugs: list[str], pairs: list[tuple[int, int]], summary: list[PairSummary]) -> AgreementMatrix:
+def _positions_per_actor(rows: list[PolicyComparisonRow]) -> list[int]:
+    if not rows:
+        return []
+    return [sum(_has_position(row.positions[i].stance) for row in rows) for i in range(len(rows[0].positions))]
+
+
+def _has_position(stance: EffectiveStance | None) -> bool:
+    return stance is not None and stance.position is not None
+
+
+def _matrix(
+    slugs: list[str], pairs: list[tuple[int, int]], summary: list[PairSummary], own_counts: list[int]
+) -> AgreementMatrix:
+    """Scores and counts per pair; the diagonal holds 1.0 and the number of policies the actor has a position on."""
     size = len(slugs)
     scores: list[list[float | None]] = [[1.0 if i == j else None for j in range(size)] for i in range(size)]
-    counts = [[0] * size for _ in range(size)]
+    counts = [[own_counts[i] if i == j and own_counts else 0 for j in range(size)] for i in range(size)]
     for (i, j), pair in zip(pairs, summary, strict=True):
         scores[i][j] = scores[j][i] = pair.score
         counts[i][j] = counts[j][i] = pair.policies_compared
@@ -83,12 +97,21 @@ def _counts(kinds: list[ChangeKind]) -> ChangeCounts:
     return ChangeCounts(**{kind.value: kinds.count(kind) for kind in ChangeKind})
 
 
+def _change(
+    before: EffectiveStance | None, after: EffectiveStance | None, end: date, found: Found
+) -> ChangeKind | None:
+    """The change kind; a start stance retracted by the end is `dropped` even when an older stance shows again."""
+    if before is not None and (retracted := found.retracted_on.get(before.slug)) is not None and retracted <= end:
+        return ChangeKind.DROPPED
+    return change_kind(before, after)
+
+
 def date_comparison(actor_id: int, actor: ActorRef, start: date, end: date, found: Found) -> DateComparison:
     rows: list[PositionChange] = []
     for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
         before = found.stances.get((start, actor_id, policy_id))
         after = found.stances.get((end, actor_id, policy_id))
-        kind = change_kind(before, after)
+        kind = _change(before, after, end, found)
         if kind is not None:
             rows.append(PositionChange(policy=policy, change=kind, from_stance=before, to_stance=after))
     return DateComparison(
@@ -116,7 +139,7 @@ def policy_changes(policy_id: int, policy: PolicyRef, start: date, end: date, fo
     for actor_id, actor in sorted(found.actors.items(), key=lambda item: item[1].slug):
         before = found.stances.get((start, actor_id, policy_id))
         after = found.stances.get((end, actor_id, policy_id))
-        kind = change_kind(before, after)
+        kind = _change(before, after, end, found)
         if kind is not None and kind is not ChangeKind.UNCHANGED:
             changes.append(ActorChange(actor=actor, change=kind, from_stance=before, to_stance=after))
     return PolicyChanges(policy=policy, from_date=start, to_date=end, method=CHANGE_METHOD, changes=changes)

@@ -20,7 +20,8 @@ EFFECTIVE_SQL = """
 WITH effective AS (
     SELECT DISTINCT ON (d.as_of, s.actor_id, s.policy_id)
            d.as_of, s.id, s.actor_id, s.policy_id, s.slug, s.position, s.ambiguity, s.stated_on,
-           s.stated_on_precision, s.stated_on_inferred, s.summary
+           s.stated_on_precision, s.stated_on_inferred, s.summary,
+           (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on
     FROM unnest($1::date[]) AS d(as_of)
     JOIN stance s ON s.stated_on <= d.as_of
     WHERE (s.retracted_at IS NULL OR (s.retracted_at AT TIME ZONE 'UTC')::date > d.as_of)
@@ -28,7 +29,7 @@ WITH effective AS (
     ORDER BY d.as_of, s.actor_id, s.policy_id, s.stated_on DESC, s.id DESC
 )
 SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, e.stated_on,
-       e.stated_on_precision, e.stated_on_inferred, e.summary,
+       e.stated_on_precision, e.stated_on_inferred, e.summary, e.retracted_on,
        p.slug AS policy_slug, p.title AS policy_title,
        a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
        ev.slug AS evidence_slug, ev.kind AS evidence_kind, ev.text AS evidence_text,
@@ -70,6 +71,8 @@ class Found:
     stances: dict[tuple[date, int, int], EffectiveStance] = field(default_factory=dict)
     policies: dict[int, PolicyRef] = field(default_factory=dict)
     actors: dict[int, ActorRef] = field(default_factory=dict)
+    retracted_on: dict[str, date] = field(default_factory=dict)
+    """The day each found stance was (later) retracted, by stance slug, for `dropped` changes."""
 
 
 def _evidence(row: asyncpg.Record) -> EvidenceItem:
@@ -136,6 +139,8 @@ async def effective_stances(
         stance = found.stances.get(key)
         if stance is None:
             stance = found.stances[key] = _stance(row)
+            if row["retracted_on"] is not None:
+                found.retracted_on[row["slug"]] = row["retracted_on"]
             found.policies.setdefault(row["policy_id"], PolicyRef(slug=row["policy_slug"], title=row["policy_title"]))
             found.actors.setdefault(
                 row["actor_id"],

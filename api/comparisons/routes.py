@@ -78,10 +78,12 @@ async def respond(
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
     if matches_if_none_match(request, etag):
         return Response(content=None, status_code=304, headers=headers)
-    body = await compute()
+    body = await compute()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
+    if matches_if_none_match(request, etag, wildcard=True):
+        return Response(content=None, status_code=304, headers=headers)
     if representation is ResponseFormat.CSV:
         headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
-        return Response(content=to_csv(body), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(content=to_csv(body), media_type="text/csv", headers=headers)
     return Response(content=body, headers=headers)
 
 

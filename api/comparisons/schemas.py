@@ -98,7 +98,8 @@ class PairSummary(msgspec.Struct, kw_only=True):
 
 
 class AgreementMatrix(msgspec.Struct, kw_only=True):
-    """Pairwise agreement scores: `scores[i][j]` compares `actors[i]` with `actors[j]` (1.0 on the diagonal)."""
+    """Pairwise scores: `scores[i][j]` compares `actors[i]` with `actors[j]`; `counts[i][j]` is how many policies
+    that score rests on. The diagonal holds 1.0 and the number of policies the actor has a position on."""
 
     actors: list[str]
     scores: list[list[float | None]]

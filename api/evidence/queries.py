@@ -86,6 +86,7 @@ def _detail_query() -> Select[*tuple[Any, ...]]:
             Stance.ambiguity,
             Stance.stated_on,
             Stance.retracted_at,
+            Evidence.version,
             StanceActor.slug.label("actor_slug"),
             StanceActor.name.label("actor_name"),
             StanceActor.kind.label("actor_kind"),
@@ -108,6 +109,7 @@ def _detail(row: Row[*tuple[Any, ...]]) -> EvidenceDetail:
         source=item.source,
         char_start=item.char_start,
         char_end=item.char_end,
+        version=row.version,
         stance=StanceRef(
             slug=row.stance_slug,
             actor=ActorRef(slug=row.actor_slug, name=row.actor_name, kind=row.actor_kind),
@@ -155,6 +157,13 @@ async def list_evidence(
     if after is not None:
         query = query.where(Evidence.slug > after)
     return [_detail(row) for row in await session.execute(query)]
+
+
+async def evidence_id(session: AsyncSession, slug: str) -> int:
+    found = await session.scalar(select(Evidence.id).where(Evidence.slug == slug))
+    if found is None:
+        raise UnknownSlugs("evidence", [slug])
+    return found
 
 
 async def get_evidence(session: AsyncSession, slug: str) -> EvidenceDetail:

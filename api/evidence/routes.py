@@ -1,20 +1,34 @@
 """GET /v1/evidence and /v1/evidence/{slug}."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get, patch
 from litestar.params import Parameter
 
+from api.auth import authenticate
+from api.bodies import documented_body, parse_body
 from api.database import Session
 from api.evidence import queries
 from api.evidence.schemas import EvidenceDetail, EvidencePage
+from api.history import queries as history
+from api.history.schemas import RevisionHistory
 from api.lookups import resolve_slug
-from api.openapi import READ_ERRORS, problem_responses
+from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import check_date_range
+from api.preconditions import entity_etag, required_if_match
+from api.stances import writes
+from api.stances.write_schemas import EvidenceUpdate
 from db.enums import EvidenceKind
 from db.models import Actor, Policy, Source
+
+EvidenceSlug = Annotated[
+    str, Parameter(description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170)
+]
+
+
+documented_body("updateEvidence", EvidenceUpdate)
 
 
 class EvidenceController(Controller):
@@ -87,15 +101,37 @@ class EvidenceController(Controller):
         summary="Get a piece of evidence",
         responses=problem_responses(*READ_ERRORS),
     )
-    async def get_evidence(
-        self,
-        session: Session,
-        slug: Annotated[
-            str,
-            Parameter(
-                description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170
-            ),
-        ],
-    ) -> EvidenceDetail:
-        """One piece of evidence with its source, speaker and stance."""
-        return await queries.get_evidence(session, slug)
+    async def get_evidence(self, session: Session, slug: EvidenceSlug) -> Response[EvidenceDetail]:
+        """One piece of evidence with its source, speaker and stance; `ETag` is what `If-Match` needs."""
+        evidence = await queries.get_evidence(session, slug)
+        return Response(evidence, headers={"ETag": entity_etag(evidence.slug, evidence.version)})
+
+    @patch(
+        "/{slug:str}",
+        operation_id="updateEvidence",
+        summary="Correct a piece of evidence",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+    )
+    async def update_evidence(
+        self, request: Request[Any, Any, Any], session: Session, slug: EvidenceSlug
+    ) -> Response[EvidenceDetail]:
+        """Change the given fields. Needs an editor key and `If-Match` with the current ETag (412 if stale)."""
+        async with session.begin():
+            await authenticate(request, session)
+            data = await parse_body(request, EvidenceUpdate)
+            await writes.update_evidence(session, slug, required_if_match(request), data)
+            evidence = await queries.get_evidence(session, slug)
+        return Response(evidence, headers={"ETag": entity_etag(evidence.slug, evidence.version)})
+
+    @get(
+        "/{slug:str}/history",
+        operation_id="getEvidenceHistory",
+        summary="A piece of evidence's revision history",
+        responses=problem_responses(*READ_ERRORS),
+    )
+    async def evidence_history(self, session: Session, slug: EvidenceSlug) -> RevisionHistory:
+        """Every recorded version of the evidence, oldest first, with who made each change and when."""
+        return RevisionHistory(
+            slug=slug, revisions=await history.revisions(session, "evidence", await queries.evidence_id(session, slug))
+        )

@@ -45,6 +45,7 @@ class EvidenceDetail(msgspec.Struct, kw_only=True):
     source: SourceRef
     char_start: int | None
     char_end: int | None
+    version: int
     stance: StanceRef
 
 

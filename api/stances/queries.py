@@ -25,6 +25,7 @@ def _stance_query() -> Select[*tuple[Any, ...]]:
             Stance.stated_on_inferred,
             Stance.summary,
             Stance.retracted_at,
+            Stance.version,
             Actor.slug.label("actor_slug"),
             Actor.name.label("actor_name"),
             Actor.kind.label("actor_kind"),
@@ -50,6 +51,7 @@ async def _with_evidence(session: AsyncSession, rows: list[Row[*tuple[Any, ...]]
             stated_on_inferred=row.stated_on_inferred,
             summary=row.summary,
             retracted=row.retracted_at is not None,
+            version=row.version,
             evidence=evidence.get(row.id, []),
         )
         for row in rows
@@ -101,6 +103,13 @@ async def list_stances(
         query = query.where(tuple_(Stance.stated_on, Stance.slug) > tuple_(*after))
     rows = list((await session.execute(query)).all())
     return await _with_evidence(session, rows)
+
+
+async def stance_id(session: AsyncSession, slug: str) -> int:
+    found = await session.scalar(select(Stance.id).where(Stance.slug == slug))
+    if found is None:
+        raise UnknownSlugs("stance", [slug])
+    return found
 
 
 async def get_stance(session: AsyncSession, slug: str) -> StanceWithEvidence:

@@ -1,19 +1,36 @@
 """GET /v1/stances and /v1/stances/{slug}."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, cast
 
-from litestar import Controller, get
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import Parameter
 
+from api.auth import authenticate
+from api.bodies import documented_body, parse_body
 from api.database import Session
+from api.history import queries as history
+from api.history.schemas import RevisionHistory
+from api.idempotency import idempotent
 from api.lookups import resolve_slug
-from api.openapi import READ_ERRORS, problem_responses
+from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import check_date_range
-from api.stances import queries
+from api.preconditions import entity_etag, required_if_match
+from api.stances import queries, writes
 from api.stances.schemas import StancePage, StanceWithEvidence
+from api.stances.write_schemas import StanceCreate, StanceRetraction, StanceUpdate
 from db.models import Actor, Policy, Topic
+
+StanceSlug = Annotated[
+    str, Parameter(description="The stance's slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15`.", max_length=160)
+]
+
+
+documented_body("createStance", StanceCreate)
+documented_body("updateStance", StanceUpdate)
+documented_body("retractStance", StanceRetraction)
 
 
 class StanceController(Controller):
@@ -69,13 +86,86 @@ class StanceController(Controller):
         )
 
     @get("/{slug:str}", operation_id="getStance", summary="Get a stance", responses=problem_responses(*READ_ERRORS))
-    async def get_stance(
-        self,
-        session: Session,
-        slug: Annotated[
-            str,
-            Parameter(description="The stance's slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15`.", max_length=160),
-        ],
-    ) -> StanceWithEvidence:
-        """One stance with its evidence."""
-        return await queries.get_stance(session, slug)
+    async def get_stance(self, session: Session, slug: StanceSlug) -> Response[StanceWithEvidence]:
+        """One stance with its evidence; the `ETag` header is what `If-Match` needs for a correction."""
+        stance = await queries.get_stance(session, slug)
+        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+
+    @post(
+        "/",
+        operation_id="createStance",
+        summary="Record a stance with its evidence",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*WRITE_ERRORS),
+        status_code=201,
+    )
+    async def create_stance(self, request: Request[Any, Any, Any], session: Session) -> Response[StanceWithEvidence]:
+        """Create a stance and all its evidence in one transaction: everything is stored or nothing.
+
+        Needs an editor key. Send `Idempotency-Key` to make retries safe: a retry with the same key and
+        body returns the first result; the same key with another body is a 422.
+        """
+        async with session.begin():
+            editor = await authenticate(request, session)
+            data = await parse_body(request, StanceCreate)
+
+            async def write() -> tuple[int, bytes, dict[str, str]]:
+                await writes.create_stance(session, data)
+                stance = await queries.get_stance(session, data.slug)
+                headers = {"ETag": entity_etag(stance.slug, stance.version), "Location": f"/v1/stances/{stance.slug}"}
+                return 201, msgspec.json.encode(stance), headers
+
+            replayable = await idempotent(request, session, editor, write)
+            return cast("Response[StanceWithEvidence]", replayable)  # the encoded StanceWithEvidence
+
+    @patch(
+        "/{slug:str}",
+        operation_id="updateStance",
+        summary="Correct a stance",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+    )
+    async def update_stance(
+        self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
+    ) -> Response[StanceWithEvidence]:
+        """Change the given fields. Needs an editor key and `If-Match` with the current ETag (412 if stale)."""
+        async with session.begin():
+            await authenticate(request, session)
+            data = await parse_body(request, StanceUpdate)
+            await writes.update_stance(session, slug, required_if_match(request), data)
+            stance = await queries.get_stance(session, slug)
+        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+
+    @post(
+        "/{slug:str}/retraction",
+        operation_id="retractStance",
+        summary="Retract a stance",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+        status_code=200,
+    )
+    async def retract_stance(
+        self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
+    ) -> Response[StanceWithEvidence]:
+        """Retract instead of delete: the record stays, with the reason, and stops counting from today.
+
+        Needs an editor key and `If-Match` with the current ETag.
+        """
+        async with session.begin():
+            await authenticate(request, session)
+            data = await parse_body(request, StanceRetraction)
+            await writes.retract_stance(session, slug, required_if_match(request), data.reason)
+            stance = await queries.get_stance(session, slug)
+        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+
+    @get(
+        "/{slug:str}/history",
+        operation_id="getStanceHistory",
+        summary="A stance's revision history",
+        responses=problem_responses(*READ_ERRORS),
+    )
+    async def stance_history(self, session: Session, slug: StanceSlug) -> RevisionHistory:
+        """Every recorded version of the stance, oldest first, with who made each change and when."""
+        return RevisionHistory(
+            slug=slug, revisions=await history.revisions(session, "stance", await queries.stance_id(session, slug))
+        )

@@ -26,6 +26,7 @@ class StanceWithEvidence(msgspec.Struct, kw_only=True):
     stated_on_inferred: bool
     summary: str
     retracted: bool
+    version: int
     evidence: list[EvidenceItem]
 
 

@@ -9,7 +9,7 @@ import { s, uid } from "./dom.js";
 import { dayValue, formatDate, formatShortMonth, positionText, POSITION_LABELS } from "./format.js";
 
 // Okabe–Ito, minus the yellow that fails on white; all at least 3:1 against the background.
-export const SERIES_COLOURS = ["#0072B2", "#D55E00", "#007a5a", "#AA3377", "#6b4c00", "#000000", "#5d5db8", "#b0164a"];
+export const SERIES_COLOURS = ["#0072B2", "#b84c00", "#007a5a", "#AA3377", "#6b4c00", "#000000", "#5d5db8", "#b0164a"];
 const SHAPES = ["circle", "square", "triangle", "diamond", "triangle-down", "pentagon"];
 
 const DAY = 86_400_000;
@@ -23,7 +23,7 @@ export function seriesStyle(index) {
   return { colour: SERIES_COLOURS[index % SERIES_COLOURS.length], shape: SHAPES[index % SHAPES.length] };
 }
 
-function marker(shape, x, y, r, attrs) {
+export function marker(shape, x, y, r, attrs) {
   const pts = (list) => list.map(([px, py]) => `${(x + px).toFixed(1)},${(y + py).toFixed(1)}`).join(" ");
   switch (shape) {
     case "square":
@@ -93,10 +93,10 @@ function spread(items, gap, low, high) {
 
 /**
  * entries: the timeline's entries ({actor, stance, retracted}), oldest first.
- * options: {title, asOf (ISO day or ""), idPrefix}
+ * options: {title, asOf (ISO day or "")}
  * Returns {svg, series}: series is [{actor, colour, shape}] in drawing order, for a legend.
  */
-export function timelineChart(entries, { title, asOf = "", today = "" } = {}) {
+export function timelineChart(entries, { title, asOf = "" } = {}) {
   const byActor = new Map();
   for (const entry of entries) {
     if (!byActor.has(entry.actor.slug)) byActor.set(entry.actor.slug, { actor: entry.actor, points: [] });

@@ -1,0 +1,108 @@
+"""API keys: created from the command line, stored as SHA-256 hashes, sent as ``Authorization: Bearer``.
+
+Reads are public; every write calls ``authenticate`` inside its transaction, which checks the key and its
+scope, counts the write against the key's rate limit, and records the key's name as the author of every
+change the transaction makes (the revision trigger reads ``positions.author``).
+"""
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar import Request
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from api.errors import Forbidden, RateLimited, Unauthorized
+from db.enums import KeyScope
+from db.models import ApiKey
+
+KEY_PREFIX = "pos"
+RATE_WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Editor:
+    """The authenticated author of a write."""
+
+    key_id: int
+    name: str
+    scope: KeyScope
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    secret: str
+    prefix: str
+    key_hash: str
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def generate_key() -> NewKey:
+    prefix = secrets.token_hex(4)
+    secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    return NewKey(secret=secret, prefix=prefix, key_hash=hash_key(secret))
+
+
+def _bearer_token(request: Request[Any, Any, Any]) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("This operation needs an API key: send `Authorization: Bearer <key>`.")
+    return token.strip()
+
+
+async def authenticate(
+    request: Request[Any, Any, Any], session: AsyncSession, required: KeyScope = KeyScope.EDITOR
+) -> Editor:
+    """Check the bearer key (401 missing/unknown/revoked, 403 scope), count the write (429), set the author."""
+    token = _bearer_token(request)
+    key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == hash_key(token)))).scalar_one_or_none()
+    if key is None:
+        raise Unauthorized("Unknown API key.")
+    if key.revoked_at is not None:
+        raise Unauthorized("This API key has been revoked.")
+    if required is KeyScope.ADMIN and key.scope is not KeyScope.ADMIN:
+        raise Forbidden("This operation needs an admin key; this key has the editor scope.")
+    await enforce_rate_limit(request, request.app.state.engine, key.id, request.app.state.settings.write_rate_limit)
+    await session.execute(text("SELECT set_config('positions.author', :author, true)"), {"author": key.name})
+    return Editor(key_id=key.id, name=key.name, scope=key.scope)
+
+
+async def enforce_rate_limit(request: Request[Any, Any, Any], engine: AsyncEngine, key_id: int, limit: int) -> None:
+    """Fixed-window count of writes per key, kept in PostgreSQL so every server process shares it.
+
+    Counted in its own short transaction, so a write that fails still counts and the counter never
+    holds the write's locks.
+    """
+    now = datetime.now(UTC)
+    window_start = now.replace(second=0, microsecond=0)
+    async with engine.begin() as connection:
+        count = (
+            await connection.execute(
+                text(
+                    "INSERT INTO rate_limit_window (api_key_id, window_start, request_count) VALUES (:key, :start, 1) "
+                    "ON CONFLICT (api_key_id, window_start) "
+                    "DO UPDATE SET request_count = rate_limit_window.request_count + 1 RETURNING request_count"
+                ),
+                {"key": key_id, "start": window_start},
+            )
+        ).scalar_one()
+    reset = max(1, math.ceil((window_start + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()))
+    remaining = max(0, limit - count)
+    headers = {
+        "RateLimit-Policy": f"{limit};w={RATE_WINDOW_SECONDS}",
+        "RateLimit": f"limit={limit}, remaining={remaining}, reset={reset}",
+    }
+    request.state.rate_limit_headers = headers
+    if count > limit:
+        raise RateLimited(
+            f"This key may make {limit} writes per {RATE_WINDOW_SECONDS} seconds; retry in {reset} seconds.",
+            headers=headers | {"Retry-After": str(reset)},
+        )

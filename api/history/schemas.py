@@ -1,0 +1,41 @@
+"""Response shapes for revision history and the change feed."""
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class RevisionItem(msgspec.Struct, kw_only=True):
+    """One recorded change: what the record was (`before`), what it became (`after`), who, when."""
+
+    action: str
+    author: str
+    recorded_at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class RevisionHistory(msgspec.Struct, kw_only=True):
+    """Every recorded version of one record, oldest first."""
+
+    slug: str
+    revisions: list[RevisionItem]
+
+
+class ChangeItem(msgspec.Struct, kw_only=True):
+    """One change in the feed: `entity_type` and `slug` say what changed (roles and relations have no slug)."""
+
+    entity_type: str
+    entity_id: int
+    slug: str | None
+    action: str
+    author: str
+    recorded_at: datetime
+
+
+class ChangeFeed(msgspec.Struct, kw_only=True):
+    """Changes in the order they were recorded; poll again with `since=next_cursor` for later ones."""
+
+    items: list[ChangeItem]
+    next_cursor: str

@@ -1,0 +1,226 @@
+"""Writing stances and evidence: validated, one transaction per request, guarded by `If-Match`."""
+
+from datetime import date
+from typing import Any
+
+import msgspec
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
+from api.preconditions import check_if_match, entity_etag
+from api.quotes import occurs_in
+from api.stances.write_schemas import EvidenceCreate, EvidenceUpdate, StanceCreate, StanceUpdate
+from db.enums import DatePrecision, EvidenceKind
+from db.models import Actor, Evidence, Policy, Source, Stance
+
+
+def _last_day(day: date, precision: DatePrecision) -> date:
+    """The latest day a date of this precision can stand for (month precision: the month's last day)."""
+    if precision is DatePrecision.YEAR:
+        return date(day.year, 12, 31)
+    if precision is DatePrecision.MONTH:
+        next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return date.fromordinal(next_month.toordinal() - 1)
+    return day
+
+
+async def _slug_ids(session: AsyncSession, model: type[Actor] | type[Policy], slugs: set[str]) -> dict[str, int]:
+    if not slugs:
+        return {}
+    rows = await session.execute(select(model.slug, model.id).where(model.slug.in_(slugs)))
+    return {row.slug: row.id for row in rows}
+
+
+async def _sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
+    rows = await session.execute(
+        select(Source.slug, Source.id, Source.published_on, Source.published_on_precision, Source.text).where(
+            Source.slug.in_(slugs)
+        )
+    )
+    return {row.slug: row for row in rows}
+
+
+def _evidence_errors(
+    index: int, item: EvidenceCreate, stated_on: date, sources: dict[str, Any], speakers: dict[str, int]
+) -> list[InvalidField]:
+    where = f"evidence[{index}]"
+    errors: list[InvalidField] = []
+    source = sources.get(item.source)
+    if source is None:
+        errors.append(InvalidField(name=f"{where}.source", location="body", message=f"unknown source '{item.source}'"))
+    else:
+        published = source.published_on
+        if published is not None and stated_on > _last_day(published, DatePrecision(source.published_on_precision)):
+            errors.append(
+                InvalidField(
+                    name="stated_on",
+                    location="body",
+                    message=f"{stated_on.isoformat()} is after {item.source}'s publication ({published.isoformat()})",
+                )
+            )
+        if item.kind is EvidenceKind.DIRECT_QUOTE and source.text is not None and not occurs_in(item.text, source.text):
+            errors.append(
+                InvalidField(name=f"{where}.text", location="body", message="this quote does not occur in the source")
+            )
+    if item.speaker is not None and item.speaker not in speakers:
+        errors.append(InvalidField(name=f"{where}.speaker", location="body", message=f"unknown actor '{item.speaker}'"))
+    if (item.char_start is None) != (item.char_end is None) or (
+        item.char_start is not None and item.char_end is not None and item.char_end <= item.char_start
+    ):
+        errors.append(
+            InvalidField(name=f"{where}.char_end", location="body", message="give both offsets, end after start")
+        )
+    return errors
+
+
+def _position_errors(position: int | None, ambiguity: object) -> list[InvalidField]:
+    if (position is None) == (ambiguity is None):
+        return [
+            InvalidField(
+                name="ambiguity",
+                location="body",
+                message="give a position, or `position: null` with an ambiguity (mixed or unclear), not both",
+            )
+        ]
+    return []
+
+
+async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
+    """Insert the stance and all its evidence, or raise 422/409 having written nothing."""
+    actors = await _slug_ids(session, Actor, {data.actor} | {e.speaker for e in data.evidence if e.speaker})
+    policies = await _slug_ids(session, Policy, {data.policy})
+    sources = await _sources(session, {e.source for e in data.evidence})
+    errors = _position_errors(data.position, data.ambiguity)
+    if data.actor not in actors:
+        errors.append(InvalidField(name="actor", location="body", message=f"unknown actor '{data.actor}'"))
+    if data.policy not in policies:
+        errors.append(InvalidField(name="policy", location="body", message=f"unknown policy '{data.policy}'"))
+    for index, item in enumerate(data.evidence):
+        errors.extend(_evidence_errors(index, item, data.stated_on, sources, actors))
+    if errors:
+        raise Unprocessable("The stance is invalid; nothing was stored.", errors=errors)
+    if await session.scalar(select(Stance.id).where(Stance.slug == data.slug)) is not None:
+        raise Conflict(f"A stance with slug '{data.slug}' already exists.")
+    stance_id = await session.scalar(
+        insert(Stance)
+        .values(
+            slug=data.slug,
+            actor_id=actors[data.actor],
+            policy_id=policies[data.policy],
+            position=data.position,
+            ambiguity=data.ambiguity.value if data.ambiguity else None,
+            stated_on=data.stated_on,
+            stated_on_precision=data.stated_on_precision.value,
+            stated_on_inferred=data.stated_on_inferred,
+            summary=data.summary,
+        )
+        .returning(Stance.id)
+    )
+    await session.execute(
+        insert(Evidence),
+        [
+            {
+                "slug": f"{data.slug}-e{index}",
+                "stance_id": stance_id,
+                "source_id": sources[item.source].id,
+                "kind": item.kind.value,
+                "text": item.text,
+                "speaker_actor_id": actors[item.speaker] if item.speaker else None,
+                "char_start": item.char_start,
+                "char_end": item.char_end,
+            }
+            for index, item in enumerate(data.evidence, start=1)
+        ],
+    )
+
+
+async def _locked_stance(session: AsyncSession, slug: str) -> Row[*tuple[Any, ...]]:
+    row = (
+        await session.execute(
+            select(Stance.id, Stance.slug, Stance.version, Stance.position, Stance.ambiguity, Stance.retracted_at)
+            .where(Stance.slug == slug)
+            .with_for_update()
+        )
+    ).one_or_none()
+    if row is None:
+        raise UnknownSlugs("stance", [slug])
+    return row
+
+
+async def update_stance(session: AsyncSession, slug: str, if_match: set[str], data: StanceUpdate) -> None:
+    """Apply a correction when `If-Match` carries the current ETag (412 otherwise); exactly one racer wins."""
+    current = await _locked_stance(session, slug)
+    check_if_match(if_match, entity_etag(current.slug, current.version))
+    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    position = changes.get("position", current.position)
+    ambiguity = changes.get("ambiguity", current.ambiguity)
+    if "position" in changes and changes["position"] is not None and "ambiguity" not in changes:
+        ambiguity = changes["ambiguity"] = None
+    errors = _position_errors(position, ambiguity)
+    if errors:
+        raise Unprocessable("The correction is invalid; nothing was stored.", errors=errors)
+    values = {name: getattr(value, "value", value) for name, value in changes.items()}
+    await session.execute(
+        update(Stance)
+        .where(Stance.id == current.id)
+        .values(**values, version=Stance.version + 1, updated_at=func.now())
+    )
+
+
+async def retract_stance(session: AsyncSession, slug: str, if_match: set[str], reason: str) -> None:
+    current = await _locked_stance(session, slug)
+    check_if_match(if_match, entity_etag(current.slug, current.version))
+    if current.retracted_at is not None:
+        raise Conflict(f"Stance '{slug}' is already retracted.")
+    await session.execute(
+        update(Stance)
+        .where(Stance.id == current.id)
+        .values(retracted_at=func.now(), retraction_reason=reason, version=Stance.version + 1, updated_at=func.now())
+    )
+
+
+async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], data: EvidenceUpdate) -> None:
+    current = (
+        await session.execute(
+            select(
+                Evidence.id,
+                Evidence.slug,
+                Evidence.version,
+                Evidence.kind,
+                Evidence.text,
+                Evidence.source_id,
+                Evidence.char_start,
+                Evidence.char_end,
+            )
+            .where(Evidence.slug == slug)
+            .with_for_update()
+        )
+    ).one_or_none()
+    if current is None:
+        raise UnknownSlugs("evidence", [slug])
+    check_if_match(if_match, entity_etag(current.slug, current.version))
+    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    errors: list[InvalidField] = []
+    if "speaker" in changes:
+        speaker = changes.pop("speaker")
+        speakers = await _slug_ids(session, Actor, {speaker} if speaker else set())
+        if speaker is not None and speaker not in speakers:
+            errors.append(InvalidField(name="speaker", location="body", message=f"unknown actor '{speaker}'"))
+        changes["speaker_actor_id"] = speakers.get(speaker) if speaker else None
+    kind = EvidenceKind(changes.get("kind", current.kind))
+    text = changes.get("text", current.text)
+    source_text = await session.scalar(select(Source.text).where(Source.id == current.source_id))
+    if kind is EvidenceKind.DIRECT_QUOTE and source_text is not None and not occurs_in(text, source_text):
+        errors.append(InvalidField(name="text", location="body", message="this quote does not occur in the source"))
+    start, end = changes.get("char_start", current.char_start), changes.get("char_end", current.char_end)
+    if (start is None) != (end is None) or (start is not None and end is not None and end <= start):
+        errors.append(InvalidField(name="char_end", location="body", message="give both offsets, end after start"))
+    if errors:
+        raise Unprocessable("The correction is invalid; nothing was stored.", errors=errors)
+    values = {name: getattr(value, "value", value) for name, value in changes.items()}
+    await session.execute(
+        update(Evidence)
+        .where(Evidence.id == current.id)
+        .values(**values, version=Evidence.version + 1, updated_at=func.now())
+    )
