@@ -137,8 +137,21 @@ async def live_server(databases: DatabaseFactory) -> AsyncIterator[str]:
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("wb")
     process = subprocess.Popen(  # noqa: ASYNC220  (a long-running server, not awaited)
-        [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "api.asgi:app",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--factory",
+            "api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
         env=env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
