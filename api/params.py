@@ -1,6 +1,9 @@
 """Query parameters shared by several resources, and their cross-checks."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from litestar.params import Parameter
 
 from api.errors import InvalidParameter
 
@@ -24,3 +27,21 @@ def split_slugs(value: str | None, *, name: str, maximum: int) -> list[str]:
     if len(slugs) > maximum:
         raise InvalidParameter(name, f"at most {maximum} values, got {len(slugs)}")
     return slugs
+
+
+AsRecorded = Annotated[
+    datetime | None,
+    Parameter(
+        description=(
+            "Answer as the database stood at this moment (ISO 8601, e.g. `2025-05-20T09:00:00Z`; no offset means "
+            "UTC), so a published story can be reproduced after later corrections. Omit for the current data."
+        ),
+    ),
+]
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A timestamp without an offset is taken as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -1,5 +1,7 @@
 """SQL for actors."""
 
+from datetime import datetime
+
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -9,10 +11,11 @@ from api.errors import UnknownSlugs
 from api.refs import ActorRef
 from db.enums import ActorKind
 from db.models import Actor, ActorAlias, ActorRole
+from db.snapshots import as_recorded
 
 
-def _summary_columns() -> Select[int, str, str, ActorKind, str | None, str]:
-    return select(Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.country, Actor.description)
+def _summary_columns(actor: type[Actor] = Actor) -> Select[int, str, str, ActorKind, str | None, str]:
+    return select(actor.id, actor.slug, actor.name, actor.kind, actor.country, actor.description)
 
 
 async def list_actors(
@@ -23,29 +26,31 @@ async def list_actors(
     country: str | None,
     after: str | None,
     limit: int,
+    as_recorded_at: datetime | None = None,
 ) -> list[ActorSummary]:
     """Actors ordered by slug; ``q`` matches names and aliases, forgiving typos (pg_trgm)."""
-    query = _summary_columns().order_by(Actor.slug).limit(limit + 1)
+    actor = as_recorded(Actor, as_recorded_at)
+    query = _summary_columns(actor).order_by(actor.slug).limit(limit + 1)
     if q:
         pattern = f"%{q}%"
         alias_match = exists().where(
-            ActorAlias.actor_id == Actor.id,
+            ActorAlias.actor_id == actor.id,
             or_(ActorAlias.alias.ilike(pattern), func.word_similarity(q, ActorAlias.alias) > 0.5),
         )
         query = query.where(
             or_(
-                Actor.name.ilike(pattern),
-                Actor.slug.ilike(pattern),
-                func.word_similarity(q, Actor.name) > 0.5,
+                actor.name.ilike(pattern),
+                actor.slug.ilike(pattern),
+                func.word_similarity(q, actor.name) > 0.5,
                 alias_match,
             )
         )
     if kind is not None:
-        query = query.where(Actor.kind == kind)
+        query = query.where(actor.kind == kind)
     if country is not None:
-        query = query.where(Actor.country == country.upper())
+        query = query.where(actor.country == country.upper())
     if after is not None:
-        query = query.where(Actor.slug > after)
+        query = query.where(actor.slug > after)
     rows = (await session.execute(query)).all()
     return [
         ActorSummary(slug=row.slug, name=row.name, kind=row.kind, country=row.country, description=row.description)

@@ -10,6 +10,7 @@ from api.actors.schemas import ActorDetail, ActorPage
 from api.database import Session
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from api.params import AsRecorded, utc
 from db.enums import ActorKind
 
 SlugPath = Annotated[str, Parameter(description="The actor's slug, e.g. `edi-rama`.", max_length=160)]
@@ -40,13 +41,20 @@ class ActorController(Controller):
         country: Annotated[
             str | None, Parameter(description="ISO 3166-1 alpha-2 country code, e.g. `GB`.", pattern="^[A-Za-z]{2}$")
         ] = None,
+        as_recorded: AsRecorded = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> ActorPage:
         """Actors ordered by slug, filtered by name or alias, kind and country."""
         after = decode_cursor(cursor, (str,))
         rows = await queries.list_actors(
-            session, q=q, kind=kind, country=country, after=after[0] if after else None, limit=limit
+            session,
+            q=q,
+            kind=kind,
+            country=country,
+            after=after[0] if after else None,
+            limit=limit,
+            as_recorded_at=utc(as_recorded),
         )
         return ActorPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

@@ -6,7 +6,7 @@ its policy, evidence, source and speaker; Python then arranges the rows.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 
@@ -15,6 +15,15 @@ from api.errors import UnknownSlugs
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, SourceRef, position_label
 from db.enums import ActorKind, DatePrecision, EvidenceKind
+from db.snapshots import recorded_sql
+
+
+def as_recorded_relation(table: str, parameter: int) -> str:
+    """``table`` as it stood at the timestamp in ``$parameter``, rebuilt from the revision history."""
+    if table not in {"stance", "evidence"}:
+        raise ValueError(table)
+    return f"({recorded_sql(table, f'${parameter}')})"
+
 
 EFFECTIVE_SQL = """
 WITH effective AS (
@@ -23,7 +32,7 @@ WITH effective AS (
            s.stated_on_precision, s.stated_on_inferred, s.summary,
            (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on
     FROM unnest($1::date[]) AS d(as_of)
-    JOIN stance s ON s.stated_on <= d.as_of
+    JOIN {stance} s ON s.stated_on <= d.as_of
     WHERE (s.retracted_at IS NULL OR (s.retracted_at AT TIME ZONE 'UTC')::date > d.as_of)
       {filters}
     ORDER BY d.as_of, s.actor_id, s.policy_id, s.stated_on DESC, s.id DESC
@@ -40,7 +49,7 @@ SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, 
 FROM effective e
 JOIN policy p ON p.id = e.policy_id
 JOIN actor a ON a.id = e.actor_id
-LEFT JOIN evidence ev ON ev.stance_id = e.id
+LEFT JOIN {evidence} ev ON ev.stance_id = e.id
 LEFT JOIN source src ON src.id = ev.source_id
 LEFT JOIN actor sp ON sp.id = ev.speaker_actor_id
 ORDER BY p.slug, e.as_of, a.slug, ev.id
@@ -54,9 +63,9 @@ SELECT s.id, s.slug, s.position, s.ambiguity, s.stated_on, s.stated_on_precision
        sp.slug AS speaker_slug, sp.name AS speaker_name, sp.kind AS speaker_kind,
        src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
        src.published_on, src.published_on_inferred
-FROM stance s
+FROM {stance} s
 JOIN actor a ON a.id = s.actor_id
-LEFT JOIN evidence ev ON ev.stance_id = s.id
+LEFT JOIN {evidence} ev ON ev.stance_id = s.id
 LEFT JOIN source src ON src.id = ev.source_id
 LEFT JOIN actor sp ON sp.id = ev.speaker_actor_id
 WHERE s.policy_id = $1 AND ($2 OR s.retracted_at IS NULL)
@@ -117,10 +126,19 @@ async def effective_stances(
     actor_ids: Sequence[int] | None = None,
     policy_ids: Sequence[int] | None = None,
     topic_id: int | None = None,
+    as_recorded: datetime | None = None,
 ) -> Found:
-    """Every effective stance as of each date, for the given actors, policies and topic."""
+    """Every effective stance as of each date, for the given actors, policies and topic.
+
+    With ``as_recorded``, stances and evidence are read as the database stood at that moment.
+    """
     filters: list[str] = []
     args: list[object] = [list(dates)]
+    stance_table, evidence_table = "stance", "evidence"
+    if as_recorded is not None:
+        args.append(as_recorded)
+        stance_table = as_recorded_relation("stance", len(args))
+        evidence_table = as_recorded_relation("evidence", len(args))
     if actor_ids is not None:
         args.append(list(actor_ids))
         filters.append(f"AND s.actor_id = ANY(${len(args)}::bigint[])")
@@ -134,7 +152,8 @@ async def effective_stances(
             f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
-    for row in await connection.fetch(EFFECTIVE_SQL.format(filters="\n      ".join(filters)), *args):
+    sql = EFFECTIVE_SQL.format(filters="\n      ".join(filters), stance=stance_table, evidence=evidence_table)
+    for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
         stance = found.stances.get(key)
         if stance is None:
@@ -159,10 +178,15 @@ class TimelineRow:
 
 
 async def policy_timeline(
-    connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool
+    connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool, as_recorded: datetime | None = None
 ) -> list[TimelineRow]:
     entries: dict[int, TimelineRow] = {}
-    for row in await connection.fetch(TIMELINE_SQL, policy_id, include_retracted):
+    args: list[object] = [policy_id, include_retracted]
+    stance_table, evidence_table = "stance", "evidence"
+    if as_recorded is not None:
+        args.append(as_recorded)
+        stance_table, evidence_table = as_recorded_relation("stance", 3), as_recorded_relation("evidence", 3)
+    for row in await connection.fetch(TIMELINE_SQL.format(stance=stance_table, evidence=evidence_table), *args):
         entry = entries.get(row["id"])
         if entry is None:
             entry = entries[row["id"]] = TimelineRow(

@@ -24,7 +24,7 @@ from api.comparisons.schemas import (
 from api.database import Pg
 from api.errors import InvalidParameter
 from api.openapi import problem_responses
-from api.params import check_date_range, split_slugs
+from api.params import AsRecorded, check_date_range, split_slugs, utc
 from api.representations import (
     CACHE_CONTROL,
     ResponseFormat,
@@ -127,6 +127,7 @@ class ComparisonController(Controller):
         as_of: AsOf = None,
         policies: PoliciesFilter = None,
         topic: TopicFilter = None,
+        as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[ActorComparison]:
         """One row per policy where any of the actors has a stance: each actor's effective stance with its
@@ -135,6 +136,7 @@ class ComparisonController(Controller):
         if len(slugs) < 2:
             raise InvalidParameter("actors", "name at least two actors")
         day = as_of or today()
+        recorded = utc(as_recorded)
 
         async def compute() -> ActorComparison:
             resolved_actors = await queries.resolve_actors(pg, slugs, parameter="actors")
@@ -145,11 +147,18 @@ class ComparisonController(Controller):
                 actor_ids=[actor_id for actor_id, _ in resolved_actors],
                 policy_ids=policy_ids,
                 topic_id=topic_id,
+                as_recorded=recorded,
             )
             return build.actor_comparison(day, resolved_actors, found)
 
         return await respond(
-            request, pg, format, (day,), compute, csv_export.actor_comparison_csv, f"compare-actors-{day.isoformat()}"
+            request,
+            pg,
+            format,
+            (day, recorded),
+            compute,
+            csv_export.actor_comparison_csv,
+            f"compare-actors-{day.isoformat()}",
         )
 
     @get(
@@ -169,20 +178,29 @@ class ComparisonController(Controller):
         ],
         policies: PoliciesFilter = None,
         topic: TopicFilter = None,
+        as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[DateComparison]:
         """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
+        recorded = utc(as_recorded)
 
         async def compute() -> DateComparison:
             ((actor_id, actor_ref),) = await queries.resolve_actors(pg, [actor], parameter="actor")
             policy_ids, topic_id = await _policy_filters(pg, policies, topic)
             found = await queries.effective_stances(
-                pg, [from_date, to_date], actor_ids=[actor_id], policy_ids=policy_ids, topic_id=topic_id
+                pg,
+                [from_date, to_date],
+                actor_ids=[actor_id],
+                policy_ids=policy_ids,
+                topic_id=topic_id,
+                as_recorded=recorded,
             )
             return build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
 
-        return await respond(request, pg, format, (), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}")
+        return await respond(
+            request, pg, format, (recorded,), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}"
+        )
 
 
 class PolicyComparisonController(Controller):
@@ -201,17 +219,21 @@ class PolicyComparisonController(Controller):
         pg: Pg,
         slug: PolicySlug,
         as_of: AsOf = None,
+        as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyPositions]:
         """Each actor's effective stance on the policy as of the day, with evidence."""
         day = as_of or today()
+        recorded = utc(as_recorded)
 
         async def compute() -> PolicyPositions:
             policy_id, policy = await queries.policy_ref(pg, slug)
-            found = await queries.effective_stances(pg, [day], policy_ids=[policy_id])
+            found = await queries.effective_stances(pg, [day], policy_ids=[policy_id], as_recorded=recorded)
             return build.policy_positions(policy_id, policy, day, found)
 
-        return await respond(request, pg, format, (day,), compute, csv_export.policy_positions_csv, f"{slug}-positions")
+        return await respond(
+            request, pg, format, (day, recorded), compute, csv_export.policy_positions_csv, f"{slug}-positions"
+        )
 
     @get(
         "/timeline",
@@ -225,19 +247,25 @@ class PolicyComparisonController(Controller):
         pg: Pg,
         slug: PolicySlug,
         include_retracted: Annotated[bool, Parameter(description="Also list retracted stances, flagged.")] = False,
+        as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyTimeline]:
         """Every stance on the policy, oldest first, with its actor and evidence."""
+        recorded = utc(as_recorded)
 
         async def compute() -> PolicyTimeline:
             policy_id, policy = await queries.policy_ref(pg, slug)
-            rows = await queries.policy_timeline(pg, policy_id, include_retracted=include_retracted)
+            rows = await queries.policy_timeline(
+                pg, policy_id, include_retracted=include_retracted, as_recorded=recorded
+            )
             return PolicyTimeline(
                 policy=policy,
                 entries=[TimelineEntry(actor=row.actor, stance=row.stance, retracted=row.retracted) for row in rows],
             )
 
-        return await respond(request, pg, format, (), compute, csv_export.policy_timeline_csv, f"{slug}-timeline")
+        return await respond(
+            request, pg, format, (recorded,), compute, csv_export.policy_timeline_csv, f"{slug}-timeline"
+        )
 
     @get(
         "/changes",
@@ -254,14 +282,20 @@ class PolicyComparisonController(Controller):
         to_date: Annotated[
             date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")
         ],
+        as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyChanges]:
         """Only actors whose position changed (new, dropped, strengthened, weakened or reversed)."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
+        recorded = utc(as_recorded)
 
         async def compute() -> PolicyChanges:
             policy_id, policy = await queries.policy_ref(pg, slug)
-            found = await queries.effective_stances(pg, [from_date, to_date], policy_ids=[policy_id])
+            found = await queries.effective_stances(
+                pg, [from_date, to_date], policy_ids=[policy_id], as_recorded=recorded
+            )
             return build.policy_changes(policy_id, policy, from_date, to_date, found)
 
-        return await respond(request, pg, format, (), compute, csv_export.policy_changes_csv, f"{slug}-changes")
+        return await respond(
+            request, pg, format, (recorded,), compute, csv_export.policy_changes_csv, f"{slug}-changes"
+        )

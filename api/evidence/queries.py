@@ -1,7 +1,7 @@
 """SQL for evidence, including the per-stance evidence lists other resources embed."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
@@ -13,21 +13,22 @@ from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
 from api.refs import ActorRef, PolicyRef, SourceRef, position_label
 from db.enums import EvidenceKind
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Source, Stance
+from db.snapshots import as_recorded, search_vector
 
 Speaker = aliased(Actor, name="speaker")
 StanceActor = aliased(Actor, name="stance_actor")
 
 
-def _item_query() -> Select[*tuple[Any, ...]]:
+def _item_query(evidence: type[Evidence] = Evidence) -> Select[*tuple[Any, ...]]:
     return (
         select(
-            Evidence.id,
-            Evidence.stance_id,
-            Evidence.slug,
-            Evidence.kind,
-            Evidence.text,
-            Evidence.char_start,
-            Evidence.char_end,
+            evidence.id,
+            evidence.stance_id,
+            evidence.slug,
+            evidence.kind,
+            evidence.text,
+            evidence.char_start,
+            evidence.char_end,
             Speaker.slug.label("speaker_slug"),
             Speaker.name.label("speaker_name"),
             Speaker.kind.label("speaker_kind"),
@@ -39,8 +40,8 @@ def _item_query() -> Select[*tuple[Any, ...]]:
             Source.published_on,
             Source.published_on_inferred,
         )
-        .join(Source, Source.id == Evidence.source_id)
-        .outerjoin(Speaker, Speaker.id == Evidence.speaker_actor_id)
+        .join(Source, Source.id == evidence.source_id)
+        .outerjoin(Speaker, Speaker.id == evidence.speaker_actor_id)
     )
 
 
@@ -66,36 +67,39 @@ def evidence_item(row: Row[*tuple[Any, ...]]) -> EvidenceItem:
     )
 
 
-async def evidence_by_stance(session: AsyncSession, stance_ids: list[int]) -> dict[int, list[EvidenceItem]]:
+async def evidence_by_stance(
+    session: AsyncSession, stance_ids: list[int], as_recorded_at: datetime | None = None
+) -> dict[int, list[EvidenceItem]]:
     """All evidence for the given stances in one query, grouped by stance id."""
     grouped: dict[int, list[EvidenceItem]] = defaultdict(list)
     if not stance_ids:
         return grouped
-    rows = await session.execute(_item_query().where(Evidence.stance_id.in_(stance_ids)).order_by(Evidence.id))
+    evidence = as_recorded(Evidence, as_recorded_at)
+    rows = await session.execute(_item_query(evidence).where(evidence.stance_id.in_(stance_ids)).order_by(evidence.id))
     for row in rows:
         grouped[row.stance_id].append(evidence_item(row))
     return grouped
 
 
-def _detail_query() -> Select[*tuple[Any, ...]]:
+def _detail_query(evidence: type[Evidence] = Evidence, stance: type[Stance] = Stance) -> Select[*tuple[Any, ...]]:
     return (
-        _item_query()
+        _item_query(evidence)
         .add_columns(
-            Stance.slug.label("stance_slug"),
-            Stance.position,
-            Stance.ambiguity,
-            Stance.stated_on,
-            Stance.retracted_at,
-            Evidence.version,
+            stance.slug.label("stance_slug"),
+            stance.position,
+            stance.ambiguity,
+            stance.stated_on,
+            stance.retracted_at,
+            evidence.version,
             StanceActor.slug.label("actor_slug"),
             StanceActor.name.label("actor_name"),
             StanceActor.kind.label("actor_kind"),
             Policy.slug.label("policy_slug"),
             Policy.title.label("policy_title"),
         )
-        .join(Stance, Stance.id == Evidence.stance_id)
-        .join(StanceActor, StanceActor.id == Stance.actor_id)
-        .join(Policy, Policy.id == Stance.policy_id)
+        .join(stance, stance.id == evidence.stance_id)
+        .join(StanceActor, StanceActor.id == stance.actor_id)
+        .join(Policy, Policy.id == stance.policy_id)
     )
 
 
@@ -133,29 +137,36 @@ async def list_evidence(
     kind: EvidenceKind | None,
     stated_from: date | None,
     stated_to: date | None,
+    as_recorded_at: datetime | None = None,
     after: str | None,
     limit: int,
 ) -> list[EvidenceDetail]:
     """Evidence ordered by slug; ``q`` is PostgreSQL full-text search (web-search syntax) over the text."""
-    query = _detail_query().order_by(Evidence.slug).limit(limit + 1)
+    evidence = as_recorded(Evidence, as_recorded_at)
+    stance = as_recorded(Stance, as_recorded_at)
+    query = _detail_query(evidence, stance).order_by(evidence.slug).limit(limit + 1)
     if q:
-        query = query.where(Evidence.search_vector.op("@@")(func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)))
+        query = query.where(
+            search_vector(evidence.search_vector, evidence.text, as_recorded_at).op("@@")(
+                func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)
+            )
+        )
     if actor_id is not None:
-        query = query.where(Stance.actor_id == actor_id)
+        query = query.where(stance.actor_id == actor_id)
     if speaker_id is not None:
-        query = query.where(func.coalesce(Evidence.speaker_actor_id, Stance.actor_id) == speaker_id)
+        query = query.where(func.coalesce(evidence.speaker_actor_id, stance.actor_id) == speaker_id)
     if policy_id is not None:
-        query = query.where(Stance.policy_id == policy_id)
+        query = query.where(stance.policy_id == policy_id)
     if source_id is not None:
-        query = query.where(Evidence.source_id == source_id)
+        query = query.where(evidence.source_id == source_id)
     if kind is not None:
-        query = query.where(Evidence.kind == kind)
+        query = query.where(evidence.kind == kind)
     if stated_from is not None:
-        query = query.where(Stance.stated_on >= stated_from)
+        query = query.where(stance.stated_on >= stated_from)
     if stated_to is not None:
-        query = query.where(Stance.stated_on <= stated_to)
+        query = query.where(stance.stated_on <= stated_to)
     if after is not None:
-        query = query.where(Evidence.slug > after)
+        query = query.where(evidence.slug > after)
     return [_detail(row) for row in await session.execute(query)]
 
 

@@ -16,7 +16,7 @@ from api.history.schemas import RevisionHistory
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import check_date_range
+from api.params import AsRecorded, check_date_range, utc
 from api.preconditions import entity_etag, required_if_match
 from api.stances import writes
 from api.stances.write_schemas import EvidenceUpdate
@@ -68,6 +68,7 @@ class EvidenceController(Controller):
         kind: Annotated[EvidenceKind | None, Parameter(description="Only this kind of evidence.")] = None,
         stated_from: Annotated[date | None, Parameter(description="Stance stated on or after this date.")] = None,
         stated_to: Annotated[date | None, Parameter(description="Stance stated on or before this date.")] = None,
+        as_recorded: AsRecorded = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> EvidencePage:
@@ -92,6 +93,7 @@ class EvidenceController(Controller):
             stated_to=stated_to,
             after=after[0] if after else None,
             limit=limit,
+            as_recorded_at=utc(as_recorded),
         )
         return EvidencePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

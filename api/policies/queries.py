@@ -1,5 +1,7 @@
 """SQL for policies and topics."""
 
+from datetime import datetime
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +10,7 @@ from api.policies.schemas import PolicyDetail, PolicyRelationItem, PolicySummary
 from api.refs import PolicyRef
 from db.models import Policy, PolicyRelation, policy_topic
 from db.models import Topic as TopicRow
+from db.snapshots import as_recorded
 
 
 async def list_topics(session: AsyncSession) -> list[Topic]:
@@ -23,31 +26,33 @@ async def list_policies(
     jurisdiction: str | None,
     after: str | None,
     limit: int,
+    as_recorded_at: datetime | None = None,
 ) -> list[PolicySummary]:
+    policy = as_recorded(Policy, as_recorded_at)
     topics = (
         select(func.array_agg(func.distinct(TopicRow.slug)))
         .select_from(policy_topic.join(TopicRow, TopicRow.id == policy_topic.c.topic_id))
-        .where(policy_topic.c.policy_id == Policy.id)
+        .where(policy_topic.c.policy_id == policy.id)
         .scalar_subquery()
     )
     query = (
-        select(Policy.slug, Policy.title, Policy.summary, Policy.jurisdiction, topics.label("topics"))
-        .order_by(Policy.slug)
+        select(policy.slug, policy.title, policy.summary, policy.jurisdiction, topics.label("topics"))
+        .order_by(policy.slug)
         .limit(limit + 1)
     )
     if q:
         pattern = f"%{q}%"
-        query = query.where(or_(Policy.title.ilike(pattern), Policy.summary.ilike(pattern), Policy.slug.ilike(pattern)))
+        query = query.where(or_(policy.title.ilike(pattern), policy.summary.ilike(pattern), policy.slug.ilike(pattern)))
     if topic_id is not None:
         query = query.where(
             select(policy_topic.c.policy_id)
-            .where(policy_topic.c.policy_id == Policy.id, policy_topic.c.topic_id == topic_id)
+            .where(policy_topic.c.policy_id == policy.id, policy_topic.c.topic_id == topic_id)
             .exists()
         )
     if jurisdiction is not None:
-        query = query.where(Policy.jurisdiction == jurisdiction)
+        query = query.where(policy.jurisdiction == jurisdiction)
     if after is not None:
-        query = query.where(Policy.slug > after)
+        query = query.where(policy.slug > after)
     rows = (await session.execute(query)).all()
     return [
         PolicySummary(

@@ -9,6 +9,7 @@ from api.database import Session
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from api.params import AsRecorded, utc
 from api.policies import queries
 from api.policies.schemas import PolicyDetail, PolicyPage, TopicList
 from db.models import Topic
@@ -34,6 +35,7 @@ class PolicyController(Controller):
         jurisdiction: Annotated[
             str | None, Parameter(description="Jurisdiction code, e.g. `GB` or `IT-AL`.", max_length=32)
         ] = None,
+        as_recorded: AsRecorded = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> PolicyPage:
@@ -41,7 +43,13 @@ class PolicyController(Controller):
         after = decode_cursor(cursor, (str,))
         topic_id = await resolve_slug(session, Topic, topic, resource="topic", parameter="topic") if topic else None
         rows = await queries.list_policies(
-            session, q=q, topic_id=topic_id, jurisdiction=jurisdiction, after=after[0] if after else None, limit=limit
+            session,
+            q=q,
+            topic_id=topic_id,
+            jurisdiction=jurisdiction,
+            after=after[0] if after else None,
+            limit=limit,
+            as_recorded_at=utc(as_recorded),
         )
         return PolicyPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

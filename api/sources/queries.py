@@ -1,6 +1,6 @@
 """SQL for sources."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -10,6 +10,7 @@ from api.errors import UnknownSlugs
 from api.sources.schemas import SourceDetail
 from db.enums import SourceKind
 from db.models import Source
+from db.snapshots import as_recorded
 
 COLUMNS = (
     Source.slug,
@@ -41,18 +42,20 @@ async def list_sources(
     published_to: date | None,
     after: str | None,
     limit: int,
+    as_recorded_at: datetime | None = None,
 ) -> list[SourceDetail]:
-    query = select(*COLUMNS).order_by(Source.slug).limit(limit + 1)
+    source = as_recorded(Source, as_recorded_at)
+    query = select(*(getattr(source, column.key) for column in COLUMNS)).order_by(source.slug).limit(limit + 1)
     if kind is not None:
-        query = query.where(Source.kind == kind)
+        query = query.where(source.kind == kind)
     if publisher is not None:
-        query = query.where(Source.publisher.ilike(f"%{publisher}%"))
+        query = query.where(source.publisher.ilike(f"%{publisher}%"))
     if published_from is not None:
-        query = query.where(Source.published_on >= published_from)
+        query = query.where(source.published_on >= published_from)
     if published_to is not None:
-        query = query.where(Source.published_on <= published_to)
+        query = query.where(source.published_on <= published_to)
     if after is not None:
-        query = query.where(Source.slug > after)
+        query = query.where(source.slug > after)
     return [_detail(row) for row in await session.execute(query)]
 
 

@@ -9,7 +9,7 @@ from litestar.params import Parameter
 from api.database import Session
 from api.openapi import READ_ERRORS, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import check_date_range
+from api.params import AsRecorded, check_date_range, utc
 from api.sources import queries
 from api.sources.schemas import SourceDetail, SourcePage
 from db.enums import SourceKind
@@ -33,6 +33,7 @@ class SourceController(Controller):
         published_to: Annotated[
             date | None, Parameter(description="Published on or before this date (YYYY-MM-DD).")
         ] = None,
+        as_recorded: AsRecorded = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> SourcePage:
@@ -47,6 +48,7 @@ class SourceController(Controller):
             published_to=published_to,
             after=after[0] if after else None,
             limit=limit,
+            as_recorded_at=utc(as_recorded),
         )
         return SourcePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

@@ -1,6 +1,6 @@
 """SQL for stances."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, or_, select, tuple_
@@ -11,34 +11,37 @@ from api.evidence.queries import evidence_by_stance
 from api.refs import ActorRef, PolicyRef, position_label
 from api.stances.schemas import StanceWithEvidence
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Stance, policy_topic
+from db.snapshots import as_recorded, search_vector
 
 
-def _stance_query() -> Select[*tuple[Any, ...]]:
+def _stance_query(stance: type[Stance] = Stance) -> Select[*tuple[Any, ...]]:
     return (
         select(
-            Stance.id,
-            Stance.slug,
-            Stance.position,
-            Stance.ambiguity,
-            Stance.stated_on,
-            Stance.stated_on_precision,
-            Stance.stated_on_inferred,
-            Stance.summary,
-            Stance.retracted_at,
-            Stance.version,
+            stance.id,
+            stance.slug,
+            stance.position,
+            stance.ambiguity,
+            stance.stated_on,
+            stance.stated_on_precision,
+            stance.stated_on_inferred,
+            stance.summary,
+            stance.retracted_at,
+            stance.version,
             Actor.slug.label("actor_slug"),
             Actor.name.label("actor_name"),
             Actor.kind.label("actor_kind"),
             Policy.slug.label("policy_slug"),
             Policy.title.label("policy_title"),
         )
-        .join(Actor, Actor.id == Stance.actor_id)
-        .join(Policy, Policy.id == Stance.policy_id)
+        .join(Actor, Actor.id == stance.actor_id)
+        .join(Policy, Policy.id == stance.policy_id)
     )
 
 
-async def _with_evidence(session: AsyncSession, rows: list[Row[*tuple[Any, ...]]]) -> list[StanceWithEvidence]:
-    evidence = await evidence_by_stance(session, [row.id for row in rows])
+async def _with_evidence(
+    session: AsyncSession, rows: list[Row[*tuple[Any, ...]]], as_recorded_at: datetime | None = None
+) -> list[StanceWithEvidence]:
+    evidence = await evidence_by_stance(session, [row.id for row in rows], as_recorded_at)
     return [
         StanceWithEvidence(
             slug=row.slug,
@@ -68,41 +71,50 @@ async def list_stances(
     stated_from: date | None,
     stated_to: date | None,
     include_retracted: bool,
+    as_recorded_at: datetime | None = None,
     after: tuple[date, str] | None,
     limit: int,
 ) -> list[StanceWithEvidence]:
-    """Stances in date order (then slug); ``q`` searches summaries and evidence with full-text search."""
-    query = _stance_query().order_by(Stance.stated_on, Stance.slug).limit(limit + 1)
+    """Stances in date order (then slug); ``q`` searches summaries and evidence with full-text search.
+
+    With ``as_recorded_at``, stances and evidence are read as the database stood at that moment.
+    """
+    stance = as_recorded(Stance, as_recorded_at)
+    evidence = as_recorded(Evidence, as_recorded_at)
+    query = _stance_query(stance).order_by(stance.stated_on, stance.slug).limit(limit + 1)
     if q:
         tsquery = func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)
         query = query.where(
             or_(
-                Stance.search_vector.op("@@")(tsquery),
-                select(Evidence.id)
-                .where(Evidence.stance_id == Stance.id, Evidence.search_vector.op("@@")(tsquery))
+                search_vector(stance.search_vector, stance.summary, as_recorded_at).op("@@")(tsquery),
+                select(evidence.id)
+                .where(
+                    evidence.stance_id == stance.id,
+                    search_vector(evidence.search_vector, evidence.text, as_recorded_at).op("@@")(tsquery),
+                )
                 .exists(),
             )
         )
     if actor_id is not None:
-        query = query.where(Stance.actor_id == actor_id)
+        query = query.where(stance.actor_id == actor_id)
     if policy_id is not None:
-        query = query.where(Stance.policy_id == policy_id)
+        query = query.where(stance.policy_id == policy_id)
     if topic_id is not None:
         query = query.where(
             select(policy_topic.c.policy_id)
-            .where(policy_topic.c.policy_id == Stance.policy_id, policy_topic.c.topic_id == topic_id)
+            .where(policy_topic.c.policy_id == stance.policy_id, policy_topic.c.topic_id == topic_id)
             .exists()
         )
     if stated_from is not None:
-        query = query.where(Stance.stated_on >= stated_from)
+        query = query.where(stance.stated_on >= stated_from)
     if stated_to is not None:
-        query = query.where(Stance.stated_on <= stated_to)
+        query = query.where(stance.stated_on <= stated_to)
     if not include_retracted:
-        query = query.where(Stance.retracted_at.is_(None))
+        query = query.where(stance.retracted_at.is_(None))
     if after is not None:
-        query = query.where(tuple_(Stance.stated_on, Stance.slug) > tuple_(*after))
+        query = query.where(tuple_(stance.stated_on, stance.slug) > tuple_(*after))
     rows = list((await session.execute(query)).all())
-    return await _with_evidence(session, rows)
+    return await _with_evidence(session, rows, as_recorded_at)
 
 
 async def stance_id(session: AsyncSession, slug: str) -> int:

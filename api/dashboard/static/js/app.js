@@ -96,7 +96,21 @@ function setSelectValue(select, value) {
   select.value = value || "";
 }
 
+/** Names for actors a permalink names only by slug (shown on the chips even if the view fails). */
+function fetchActorNames(slugs) {
+  for (const slug of slugs) {
+    if (!slug || lookups.actors[slug]) continue;
+    getJSON(apiUrl(`actors/${encodeURIComponent(slug)}`))
+      .then((actor) => {
+        lookups.actors[actor.slug] = actor.name;
+        for (const picker of Object.values(pickers)) picker.name(lookups.actors);
+      })
+      .catch(() => {}); // an unknown actor is reported by the view itself
+  }
+}
+
 function stateToForm(state) {
+  fetchActorNames(state.view === "compare-actors" ? state.actors : state.view === "compare-dates" ? [state.actor] : []);
   if (state.view === "compare-actors") {
     pickers["compare-actors"].set(state.actors.map((slug) => ({ slug, name: lookups.actors[slug] })));
     $("#ca-as-of").value = state.as_of || $("#ca-as-of").value || todayIso();
@@ -279,7 +293,6 @@ async function run(state) {
       state.as_of = data.as_of;
       $("#ca-as-of").value = data.as_of;
       history.replaceState(null, "", stateQuery(state) || "./");
-      return run(state);
     }
     const ctx = { state, requests: requests(state), embed: false, topicName: state.topic ? lookups.topics[state.topic] || state.topic : "" };
     let node;
@@ -313,7 +326,6 @@ async function run(state) {
   } finally {
     if (!signal.aborted) els.results.setAttribute("aria-busy", "false");
   }
-  return undefined;
 }
 
 function show(state, { focusResults = false } = {}) {

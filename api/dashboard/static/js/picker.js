@@ -29,6 +29,7 @@ export class ActorPicker {
     this.chips = root.querySelector(".chips");
     this.status = root.querySelector(".picker-status");
     this.selected = [];
+    this.unknown = new Set();
     this.options = [];
     this.active = -1;
     this.timer = null;
@@ -44,6 +45,7 @@ export class ActorPicker {
   /** [{slug, name}] */
   set(actors) {
     this.selected = actors.slice(0, this.max).map((a) => ({ slug: a.slug, name: a.name || a.slug }));
+    this.unknown = new Set();
     this.renderChips();
   }
 
@@ -61,16 +63,8 @@ export class ActorPicker {
 
   /** Flag chosen actors the API did not recognise (from a problem's `errors`). */
   markUnknown(slugs) {
-    const unknown = new Set(slugs);
-    for (const chip of this.chips.querySelectorAll(".chip")) {
-      const bad = unknown.has(chip.dataset.slug);
-      chip.classList.toggle("unknown", bad);
-      const name = chip.querySelector(".chip-name");
-      name.title = bad ? "Unknown actor" : "";
-      const note = chip.querySelector(".chip-note");
-      if (bad && !note) name.after(h("span", { class: "chip-note" }, "unknown"));
-      if (!bad && note) note.remove();
-    }
+    this.unknown = new Set(slugs);
+    this.renderChips();
   }
 
   slugs() {
@@ -107,11 +101,13 @@ export class ActorPicker {
     clear(this.chips);
     this.chips.hidden = this.selected.length === 0;
     for (const actor of this.selected) {
+      const unknown = this.unknown.has(actor.slug);
       this.chips.append(
         h(
           "li",
-          { class: "chip", dataset: { slug: actor.slug } },
+          { class: ["chip", unknown ? "unknown" : ""], dataset: { slug: actor.slug } },
           h("span", { class: "chip-name" }, actor.name),
+          unknown ? h("span", { class: "chip-note" }, "unknown") : null,
           h(
             "button",
             { type: "button", class: "chip-remove", "aria-label": `Remove ${actor.name}`, onclick: () => this.remove(actor.slug) },

@@ -1,0 +1,48 @@
+"""Tables as they stood at a moment, rebuilt from the revision history (for ``as_recorded=``)."""
+
+from datetime import datetime
+from typing import TypeVar, cast
+
+from sqlalchemy import SQLColumnExpression, Table, func, text
+from sqlalchemy.orm import aliased
+
+from db.base import Base
+
+M = TypeVar("M", bound=Base)
+
+
+def recorded_sql(table: str, parameter: str) -> str:
+    """SQL for ``table``'s rows as recorded at the bind parameter ``parameter`` (latest revision at or before)."""
+    return (
+        f"SELECT (jsonb_populate_record(NULL::{table}, r.after)).* FROM ("
+        f"SELECT DISTINCT ON (entity_id) after FROM revision WHERE entity_type = '{table}' "
+        f"AND recorded_at <= {parameter} ORDER BY entity_id, id DESC) AS r WHERE r.after IS NOT NULL"
+    )
+
+
+def as_recorded(model: type[M], moment: datetime | None) -> type[M]:
+    """``model`` itself, or an alias of it over its rows as recorded at ``moment``."""
+    if moment is None:
+        return model
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(model.__name__)
+    name = f"as_recorded_{table.name}"
+    snapshot = (
+        text(recorded_sql(table.name, f":{name}"))
+        .bindparams(**{name: moment})
+        .columns(*table.c)
+        .subquery(f"{table.name}_as_recorded")
+    )
+    return cast(type[M], aliased(model, snapshot, adapt_on_names=True))
+
+
+def search_vector(
+    stored: SQLColumnExpression[str], source: SQLColumnExpression[str], moment: datetime | None
+) -> SQLColumnExpression[str]:
+    """The stored (indexed) tsvector, or one computed on the fly for rows rebuilt from history."""
+    if moment is None:
+        return stored
+    from db.models import TEXT_SEARCH_CONFIG
+
+    return func.to_tsvector(TEXT_SEARCH_CONFIG, source)

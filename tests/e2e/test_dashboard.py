@@ -1,0 +1,373 @@
+"""The newsroom dashboard in a real browser: Debian's Chromium driven by Playwright over the live server.
+
+Each test leaves a screenshot in artifacts/screenshots/<test-name>.png (also when it fails).
+Chromium comes from Debian (scripts/setup.d/20-chromium installs it); Playwright's own browser
+downloads are never used.
+"""
+
+import asyncio
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, Route, async_playwright, expect
+
+from db.embedded import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+
+COMPARE_PERMALINK = "/dashboard/?view=compare-actors&actors=edi-rama,keir-starmer&as_of=2025-05-15"
+RETURN_HUBS = "UK return hubs for failed asylum seekers"
+OFFSHORING = "Sending asylum seekers or failed asylum seekers from the UK to third countries"
+ITALY_ALBANIA = "Italy\u2013Albania migrant centres"
+STRONGLY_OPPOSE = "Strongly oppose (\u22122)"  # the page writes a true minus sign
+STRONGLY_SUPPORT = "Strongly support (+2)"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup.d/20-chromium (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+class Screenshots:
+    def __init__(self, page: Page, name: str) -> None:
+        self.page = page
+        self.path = SCREENSHOTS / f"{name}.png"
+        self.taken = False
+
+    async def take(self, target: Page | None = None) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await (target or self.page).screenshot(path=str(self.path))
+        self.taken = True
+
+
+@pytest.fixture
+async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    await context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+async def shots(page: Page, request: pytest.FixtureRequest) -> AsyncIterator[Screenshots]:
+    """Screenshots named after the test; one is taken at the end if the test took none (e.g. it failed)."""
+    taker = Screenshots(page, request.node.name)
+    yield taker
+    if not taker.taken and not page.is_closed():
+        await taker.take()
+
+
+async def choose_actor(page: Page, picker: str, typed: str, name: str) -> None:
+    """Search in an actor combobox and choose a match with the keyboard."""
+    box = page.locator(f"#{picker} [role=combobox]")
+    await box.fill(typed)
+    option = page.locator(f"#{picker} [role=option]", has_text=name)
+    await expect(option).to_be_visible()
+    while await option.get_attribute("aria-selected") != "true":
+        await box.press("ArrowDown")
+    await box.press("Enter")
+    await expect(page.locator(f"#{picker} .chip-name", has_text=name)).to_be_visible()
+    await expect(box).to_have_value("")
+
+
+def policy_row(page: Page, table_class: str, policy_title: str):
+    return page.locator(f"table.{table_class} tbody tr").filter(
+        has=page.get_by_role("rowheader", name=policy_title, exact=True)
+    )
+
+
+async def test_compare_actors_shows_disagreement_with_quotes(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/")
+    await expect(page.get_by_role("heading", name="Compare actors", level=1)).to_be_visible()
+    await expect(page.get_by_text("Choose two or more actors")).to_be_visible()
+
+    await choose_actor(page, "picker-actors", "Rama", "Edi Rama")
+    await choose_actor(page, "picker-actors", "starmr", "Keir Starmer")  # forgiving search
+    await page.get_by_label("As of", exact=True).fill("2025-05-15")
+    await page.get_by_role("button", name="Compare", exact=True).click()
+
+    table = page.locator("table.compare-actors")
+    await expect(table.locator("caption")).to_have_text("Positions as of 15 May 2025: Edi Rama and Keir Starmer")
+    headers = await table.locator("thead th").all()
+    assert [await th.get_attribute("scope") for th in headers] == ["col"] * 4
+    assert [await th.inner_text() for th in headers] == ["Policy", "Edi Rama", "Keir Starmer", "Agreement"]
+
+    row = policy_row(page, "compare-actors", RETURN_HUBS)
+    await expect(row).to_have_count(1)
+    await expect(row.locator("td.agreement-cell")).to_have_text(re.compile("Disagree"))
+    rama = row.locator('td[data-actor="edi-rama"]')
+    await expect(rama.locator(".badge.position")).to_have_text(STRONGLY_OPPOSE)
+    quote = rama.locator("li.evidence").filter(has_text="marriage with Italy").first
+    await expect(quote.locator("blockquote")).to_have_text("“I remain faithful to my marriage with Italy”")
+    await expect(quote.locator(".cite")).to_contain_text("Edi Rama")  # speaker
+    await expect(quote.locator(".cite")).to_contain_text("Starmer makes first official visit to Albania")  # source
+    await expect(quote.locator(".cite time")).to_have_text("1 May 2025")  # date
+    starmer = row.locator('td[data-actor="keir-starmer"]')
+    await expect(starmer.locator(".badge.position")).to_have_text(STRONGLY_SUPPORT)
+
+    # A publisher shows beside its source when the source names one.
+    meloni_quote = policy_row(page, "compare-actors", ITALY_ALBANIA).locator(
+        'td[data-actor="keir-starmer"] li.evidence'
+    )
+    await expect(meloni_quote.locator(".cite")).to_contain_text("said by Giorgia Meloni")
+    await expect(meloni_quote.locator(".publisher")).to_have_text("The Independent UK")
+
+    summary = page.locator(".agreement-summary")
+    await expect(summary.locator(".score")).to_have_text("0.50")
+    await expect(summary).to_contain_text("over 2 policies where both have a position")
+
+    assert "actors=edi-rama,keir-starmer" in page.url
+    assert "as_of=2025-05-15" in page.url
+    await row.scroll_into_view_if_needed()
+    await shots.take()
+
+
+async def test_compare_dates_shows_reversal_with_evidence_at_both_ends(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/")
+    await page.get_by_role("link", name="Compare dates").click()
+    await expect(page.get_by_role("heading", name="Compare dates", level=1)).to_be_visible()
+    assert "view=compare-dates" in page.url
+
+    await choose_actor(page, "picker-actor", "Starmer", "Keir Starmer")
+    await page.get_by_label("From").fill("2024-07-05")
+    await page.get_by_label("To", exact=True).fill("2025-05-16")
+    await page.get_by_role("button", name="Compare dates").click()
+
+    table = page.locator("table.compare-dates")
+    await expect(table.locator("caption")).to_have_text(
+        "How Keir Starmer's positions changed from 5 July 2024 to 16 May 2025"
+    )
+    row = policy_row(page, "compare-dates", OFFSHORING)
+    await expect(row.locator("td.change-cell")).to_have_text(re.compile("Reversed"))
+    start = row.locator('td[data-end="from"]')
+    end = row.locator('td[data-end="to"]')
+    await expect(start.locator(".badge.position")).to_have_text(STRONGLY_OPPOSE)
+    await expect(end.locator(".badge.position")).to_have_text(STRONGLY_SUPPORT)
+    assert await start.locator("li.evidence").count() >= 1
+    assert await end.locator("li.evidence").count() >= 1
+    # A policy he had no stance on at the start is "new", with the empty-state text at that end.
+    new_row = policy_row(page, "compare-dates", RETURN_HUBS)
+    await expect(new_row.locator("td.change-cell")).to_have_text(re.compile("New"))
+    await expect(new_row.locator('td[data-end="from"]')).to_have_text("No stance recorded as of this date")
+
+    counts = page.locator(".change-summary .count-list")
+    await expect(counts).to_contain_text("Reversed 1")
+    await expect(counts).to_contain_text("New 6")
+    assert "actor=keir-starmer" in page.url
+    assert "from=2024-07-05" in page.url
+    assert "to=2025-05-16" in page.url
+    await row.scroll_into_view_if_needed()
+    await shots.take()
+
+
+async def test_permalink_and_embed_reproduce_the_view(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/")
+    await choose_actor(page, "picker-actors", "Rama", "Edi Rama")
+    await choose_actor(page, "picker-actors", "Starmer", "Keir Starmer")
+    await page.get_by_label("As of", exact=True).fill("2025-05-15")
+    await page.locator("#ca-topic").select_option("offshore-processing")
+    await page.get_by_role("button", name="Compare", exact=True).click()
+    table = page.locator("table.compare-actors")
+    await expect(table.locator("caption")).to_contain_text("(topic: Offshore processing and third-country schemes)")
+    original = await table.inner_text()
+
+    link = await page.get_by_label("Permalink").input_value()
+    assert "as_of=2025-05-15" in link
+    assert "topic=offshore-processing" in link
+
+    other = await page.context.new_page()
+    await other.goto(link)
+    again = other.locator("table.compare-actors")
+    await expect(again.locator("caption")).to_contain_text("(topic: Offshore processing")
+    assert await again.inner_text() == original
+    await expect(other.get_by_label("As of", exact=True)).to_have_value("2025-05-15")
+    await expect(other.locator("#ca-topic")).to_have_value("offshore-processing")
+    await expect(other.locator("#picker-actors .chip-name")).to_have_text(["Edi Rama", "Keir Starmer"])
+
+    # The embed snippet is an iframe of a minimal view that renders the same table.
+    await other.get_by_text("Embed this view").click()
+    snippet = await other.get_by_label("Embed code").input_value()
+    assert snippet.startswith('<iframe src="')
+    assert "/dashboard/embed.html?view=compare-actors" in snippet
+    await other.close()
+    await page.set_content(f"<!doctype html><title>host page</title><h1>A news story</h1>{snippet}")
+    frame = page.frame_locator("iframe")
+    await expect(frame.locator("table.compare-actors caption")).to_contain_text("Positions as of 15 May 2025")
+    assert await frame.locator("table.compare-actors").inner_text() == original
+    await expect(frame.locator(".agreement-summary")).to_have_count(0)  # just the table
+    await shots.take()
+
+    # Back and forward move between views the URL describes.
+    await page.goto(link)
+    await expect(table.locator("caption")).to_contain_text("topic")
+    await policy_row(page, "compare-actors", RETURN_HUBS).get_by_role("link").click()
+    await expect(page.locator("table.timeline-table")).to_be_visible()
+    await page.go_back()
+    await expect(table.locator("caption")).to_contain_text("Positions as of 15 May 2025")
+
+    # Served without the trailing slash too: the page moves to /dashboard/ and keeps the query.
+    await page.goto(COMPARE_PERMALINK.replace("/dashboard/", "/dashboard"))
+    await expect(table.locator("caption")).to_have_text("Positions as of 15 May 2025: Edi Rama and Keir Starmer")
+    assert "/dashboard/?view=compare-actors" in page.url
+
+
+async def test_csv_links_download_the_same_data(page: Page, shots: Screenshots, live_server: str) -> None:
+    await page.goto(COMPARE_PERMALINK)
+    table = page.locator("table.compare-actors")
+    await expect(table).to_be_visible()
+    policies = await table.locator("tbody th[scope=row]").all_inner_texts()
+    href = await page.locator(".compare-actors-result > .table-actions a.csv-link").get_attribute("href")
+    assert href is not None
+    assert "/v1/compare/actors?" in href
+    assert "format=csv" in href
+
+    response = await page.request.get(href)
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(await response.text())))
+    assert len(rows) == 2 * len(policies)  # one row per policy and actor
+    assert {row["as_of"] for row in rows} == {"2025-05-15"}
+    assert sorted({row["policy_title"] for row in rows}) == sorted(policies)
+    rama = next(r for r in rows if r["policy_slug"] == "uk-return-hubs" and r["actor_slug"] == "edi-rama")
+    assert rama["label"] == "strongly_oppose"
+    assert rama["agreement_with_keir-starmer"] == "disagree"
+
+    # The compare-dates table links the same way; fetched here with a plain HTTP client.
+    await page.goto("/dashboard/?view=compare-dates&actor=keir-starmer&from=2024-07-05&to=2025-05-16")
+    await expect(page.locator("table.compare-dates")).to_be_visible()
+    shown = await page.locator("table.compare-dates tbody tr").count()
+    href = await page.locator("a.csv-link").get_attribute("href")
+    assert href is not None
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(href)
+    assert answer.status_code == 200
+    changes = list(csv.DictReader(io.StringIO(answer.text)))
+    assert len(changes) == shown
+    offshoring = next(r for r in changes if r["policy_slug"] == "uk-offshoring-asylum-seekers")
+    assert (offshoring["change"], offshoring["from_label"], offshoring["to_label"]) == (
+        "reversed",
+        "strongly_oppose",
+        "strongly_support",
+    )
+    await page.locator("a.csv-link").scroll_into_view_if_needed()
+    await shots.take()
+
+
+async def test_policy_timeline_chart_and_table(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/?view=timeline")
+    await page.get_by_label("Policy", exact=True).select_option("uk-offshoring-asylum-seekers")
+    await page.get_by_label("Mark a date").fill("2025-01-01")
+    await page.get_by_role("button", name="Show timeline").click()
+
+    chart = page.get_by_role("img", name=re.compile("Stances on .* over time"))
+    await expect(chart).to_be_visible()
+    series = chart.locator("g.series")
+    await expect(series).to_have_count(1)
+    await expect(series.locator(".point")).to_have_count(2)  # Starmer: -2 in July 2024, +2 in May 2025
+    await expect(chart.locator(".series-name")).to_have_text(["Keir Starmer"])
+    await expect(chart.locator(".as-of-marker")).to_contain_text("As of 1 January 2025")
+
+    fallback = page.locator("table.timeline-table")
+    await expect(fallback.locator("tbody tr")).to_have_count(2)
+    await expect(fallback.locator("tbody tr").first).to_contain_text(STRONGLY_OPPOSE)
+    await expect(fallback.locator("tbody tr").last).to_contain_text(STRONGLY_SUPPORT)
+    as_of = page.locator("table.policy-positions")
+    await expect(as_of.locator("caption")).to_contain_text("as of 1 January 2025")
+    await expect(as_of.locator("tbody tr")).to_have_count(1)
+    await expect(as_of).to_contain_text(STRONGLY_OPPOSE)
+
+    href = await page.locator(".timeline-data a.csv-link").get_attribute("href")
+    assert href is not None
+    response = await page.request.get(href)
+    rows = list(csv.DictReader(io.StringIO(await response.text())))
+    assert [(r["actor_slug"], r["position"]) for r in rows] == [("keir-starmer", "-2"), ("keir-starmer", "2")]
+
+    await page.goto("/dashboard/?view=timeline&policy=uk-return-hubs")
+    await expect(page.locator("g.series")).to_have_count(8)
+    await expect(page.locator("table.timeline-table tbody tr")).to_have_count(8)
+    await shots.take()
+
+
+async def test_unknown_actor_in_url_shows_problem_detail(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/?view=compare-actors&actors=edi-rama,no-such-actor&as_of=2025-05-15")
+    alert = page.locator("#output [role=alert]")
+    await expect(alert).to_contain_text("Unknown slug")
+    await expect(alert).to_contain_text("No actor with slug 'no-such-actor'.")
+    await expect(page.locator("table")).to_have_count(0)
+    await expect(page.locator("#picker-actors .chip.unknown")).to_have_text(re.compile("no-such-actor"))
+    # The same for an embed of it: text, never a blank frame.
+    await page.goto("/dashboard/embed.html?view=compare-actors&actors=edi-rama,no-such-actor&as_of=2025-05-15")
+    await expect(page.get_by_role("alert")).to_contain_text("No actor with slug 'no-such-actor'.")
+    await page.goto("/dashboard/?view=compare-actors&actors=edi-rama,no-such-actor&as_of=2025-05-15")
+    await expect(alert).to_be_visible()
+    await shots.take()
+
+
+async def test_date_before_any_stance_shows_empty_state(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/?view=compare-dates&actor=keir-starmer&from=1999-01-01&to=2000-01-01")
+    await expect(page.locator(".empty-state")).to_contain_text(
+        "No stance recorded as of this date: Keir Starmer has no stance on or before 1 January 2000."
+    )
+    await page.goto("/dashboard/?view=compare-actors&actors=edi-rama,keir-starmer&as_of=2000-01-01")
+    empty = page.locator(".empty-state")
+    await expect(empty).to_contain_text(
+        "No stance recorded as of this date (1 January 2000) for Edi Rama or Keir Starmer."
+    )
+    await expect(page.locator("table")).to_have_count(0)
+    await shots.take()
+
+
+async def test_loading_state_and_unreachable_api_are_shown_as_text(page: Page, shots: Screenshots) -> None:
+    release = asyncio.Event()
+
+    async def held(route: Route) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/v1/compare/actors?*", held)
+    await page.goto(COMPARE_PERMALINK)
+    loading = page.locator("#output .loading")
+    await expect(loading).to_have_text("Loading positions as of 15 May 2025…")
+    await expect(page.locator("#results")).to_have_attribute("aria-busy", "true")
+    release.set()
+    await expect(page.locator("table.compare-actors")).to_be_visible()
+    await expect(loading).to_have_count(0)
+    await expect(page.locator("#results")).to_have_attribute("aria-busy", "false")
+    await page.unroute("**/v1/compare/actors?*")
+
+    await page.route("**/v1/compare/dates?*", lambda route: route.abort("connectionrefused"))
+    await page.goto("/dashboard/?view=compare-dates&actor=keir-starmer&from=2024-07-05&to=2025-05-16")
+    alert = page.locator("#output [role=alert]")
+    await expect(alert).to_contain_text("Could not reach the API")
+    await shots.take()
