@@ -25,7 +25,9 @@ PROBLEM_DESCRIPTIONS = {
 
 READ_ERRORS = (400, 404, 503)
 WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429, 503)
-UPDATE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
+UPDATE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
+CONDITIONAL_UPDATE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
+IF_MATCH_OPERATIONS = {"updateStance", "retractStance", "updateEvidence"}
 WRITE_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
@@ -170,7 +172,7 @@ def _document_request_bodies(document: dict[str, Any]) -> None:
                         "schema": {"type": "string", "maxLength": 200},
                     }
                 )
-            if isinstance(operation, dict) and operation.get("operationId", "").startswith(("update", "retract")):
+            if isinstance(operation, dict) and operation.get("operationId") in IF_MATCH_OPERATIONS:
                 operation.setdefault("parameters", []).append(
                     {
                         "name": "If-Match",

@@ -14,7 +14,7 @@ from api.evidence.schemas import EvidenceDetail, EvidencePage
 from api.history import queries as history
 from api.history.schemas import RevisionHistory
 from api.lookups import resolve_slug
-from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_SECURITY, problem_responses
+from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, utc
 from api.preconditions import entity_etag, required_if_match
@@ -113,7 +113,7 @@ class EvidenceController(Controller):
         operation_id="updateEvidence",
         summary="Correct a piece of evidence",
         security=WRITE_SECURITY,
-        responses=problem_responses(*UPDATE_ERRORS),
+        responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
     )
     async def update_evidence(
         self, request: Request[Any, Any, Any], session: Session, slug: EvidenceSlug

@@ -1,18 +1,25 @@
 """GET /v1/sources and /v1/sources/{slug}."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get, patch, post
 from litestar.params import Parameter
 
+from api.bodies import documented_body
 from api.database import Session
-from api.openapi import READ_ERRORS, problem_responses
+from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, utc
-from api.sources import queries
+from api.sources import queries, writes
 from api.sources.schemas import SourceDetail, SourcePage
-from db.enums import SourceKind
+from api.sources.write_schemas import SourceCreate, SourceUpdate
+from api.writing import write_then_read
+from db.enums import KeyScope, SourceKind
+
+documented_body("createSource", SourceCreate)
+documented_body("updateSource", SourceUpdate)
+SourceSlug = Annotated[str, Parameter(description="The source's slug.", max_length=160)]
 
 
 class SourceController(Controller):
@@ -60,3 +67,40 @@ class SourceController(Controller):
     ) -> SourceDetail:
         """One source with its provenance: what the text states and what was inferred."""
         return await queries.get_source(session, slug)
+
+    @post(
+        "/",
+        operation_id="createSource",
+        summary="Create a source",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*WRITE_ERRORS),
+        status_code=201,
+    )
+    async def create_source(self, request: Request[Any, Any, Any], session: Session) -> SourceDetail:
+        """Needs an editor key. Record only what the source gives; flag inferred values."""
+        return await write_then_read(
+            request,
+            session,
+            KeyScope.EDITOR,
+            SourceCreate,
+            lambda data: writes.create_source(session, data),
+            lambda data: queries.get_source(session, data.slug),
+        )
+
+    @patch(
+        "/{slug:str}",
+        operation_id="updateSource",
+        summary="Correct a source",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+    )
+    async def update_source(self, request: Request[Any, Any, Any], session: Session, slug: SourceSlug) -> SourceDetail:
+        """Needs an editor key. Only the fields given change."""
+        return await write_then_read(
+            request,
+            session,
+            KeyScope.EDITOR,
+            SourceUpdate,
+            lambda data: writes.update_source(session, slug, data),
+            lambda _: queries.get_source(session, slug),
+        )

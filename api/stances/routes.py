@@ -14,7 +14,7 @@ from api.history import queries as history
 from api.history.schemas import RevisionHistory
 from api.idempotency import idempotent
 from api.lookups import resolve_slug
-from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
+from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, utc
 from api.preconditions import entity_etag, required_if_match
@@ -125,7 +125,7 @@ class StanceController(Controller):
         operation_id="updateStance",
         summary="Correct a stance",
         security=WRITE_SECURITY,
-        responses=problem_responses(*UPDATE_ERRORS),
+        responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
     )
     async def update_stance(
         self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
@@ -143,7 +143,7 @@ class StanceController(Controller):
         operation_id="retractStance",
         summary="Retract a stance",
         security=WRITE_SECURITY,
-        responses=problem_responses(*UPDATE_ERRORS),
+        responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
         status_code=200,
     )
     async def retract_stance(

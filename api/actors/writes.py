@@ -1,0 +1,91 @@
+"""Writing actors, their aliases and roles (admin keys), each request in one transaction."""
+
+import msgspec
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
+from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
+from db.models import Actor, ActorAlias, ActorRole
+
+
+async def _actor_id(session: AsyncSession, slug: str) -> int:
+    found = await session.scalar(select(Actor.id).where(Actor.slug == slug).with_for_update())
+    if found is None:
+        raise UnknownSlugs("actor", [slug])
+    return found
+
+
+async def _replace_aliases(session: AsyncSession, actor_id: int, aliases: list[str]) -> None:
+    await session.execute(delete(ActorAlias).where(ActorAlias.actor_id == actor_id, ActorAlias.alias.not_in(aliases)))
+    existing = set((await session.scalars(select(ActorAlias.alias).where(ActorAlias.actor_id == actor_id))).all())
+    missing = [alias for alias in dict.fromkeys(aliases) if alias not in existing]
+    if missing:
+        await session.execute(insert(ActorAlias), [{"actor_id": actor_id, "alias": alias} for alias in missing])
+
+
+async def create_actor(session: AsyncSession, data: ActorCreate) -> None:
+    if await session.scalar(select(Actor.id).where(Actor.slug == data.slug)) is not None:
+        raise Conflict(f"An actor with slug '{data.slug}' already exists.")
+    actor_id = await session.scalar(
+        insert(Actor)
+        .values(slug=data.slug, name=data.name, kind=data.kind, description=data.description, country=data.country)
+        .returning(Actor.id)
+    )
+    if actor_id is not None:
+        await _replace_aliases(session, actor_id, data.aliases)
+
+
+async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> None:
+    actor_id = await _actor_id(session, slug)
+    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    aliases = changes.pop("aliases", None)
+    if changes:
+        await session.execute(update(Actor).where(Actor.id == actor_id).values(**changes, updated_at=func.now()))
+    if aliases is not None:
+        await _replace_aliases(session, actor_id, aliases)
+
+
+async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplace) -> None:
+    """Make the actor's roles exactly the listed ones (keyed by title and start date)."""
+    actor_id = await _actor_id(session, slug)
+    organisations = {role.organisation for role in data.roles if role.organisation}
+    known = {
+        row.slug: row.id
+        for row in await session.execute(select(Actor.slug, Actor.id).where(Actor.slug.in_(organisations)))
+    }
+    errors: list[InvalidField] = []
+    seen: set[tuple[str, object]] = set()
+    for index, role in enumerate(data.roles):
+        if role.organisation and role.organisation not in known:
+            errors.append(
+                InvalidField(
+                    name=f"roles[{index}].organisation", location="body", message=f"unknown actor '{role.organisation}'"
+                )
+            )
+        if role.started_on and role.ended_on and role.ended_on < role.started_on:
+            errors.append(
+                InvalidField(name=f"roles[{index}].ended_on", location="body", message="ends before it starts")
+            )
+        if (role.title, role.started_on) in seen:
+            errors.append(
+                InvalidField(name=f"roles[{index}]", location="body", message="duplicate title and start date")
+            )
+        seen.add((role.title, role.started_on))
+    if errors:
+        raise Unprocessable("The roles are invalid; nothing was stored.", errors=errors)
+    await session.execute(delete(ActorRole).where(ActorRole.actor_id == actor_id))
+    if data.roles:
+        await session.execute(
+            insert(ActorRole),
+            [
+                {
+                    "actor_id": actor_id,
+                    "title": role.title,
+                    "organisation_id": known.get(role.organisation) if role.organisation else None,
+                    "started_on": role.started_on,
+                    "ended_on": role.ended_on,
+                }
+                for role in data.roles
+            ],
+        )

@@ -1,0 +1,90 @@
+"""Writing policies, their topics and relations (admin keys), each request in one transaction."""
+
+import msgspec
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
+from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
+from db.models import Policy, PolicyRelation, Topic, policy_topic
+
+
+async def _policy_id(session: AsyncSession, slug: str) -> int:
+    found = await session.scalar(select(Policy.id).where(Policy.slug == slug).with_for_update())
+    if found is None:
+        raise UnknownSlugs("policy", [slug])
+    return found
+
+
+async def _replace_topics(session: AsyncSession, policy_id: int, slugs: list[str]) -> None:
+    known = {
+        row.slug: row.id for row in await session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(slugs)))
+    }
+    missing = [slug for slug in slugs if slug not in known]
+    if missing:
+        raise Unprocessable(
+            "Unknown topic(s); nothing was stored.",
+            errors=[
+                InvalidField(name="topics", location="body", message=f"unknown topic '{slug}'") for slug in missing
+            ],
+        )
+    await session.execute(delete(policy_topic).where(policy_topic.c.policy_id == policy_id))
+    if known:
+        await session.execute(
+            insert(policy_topic), [{"policy_id": policy_id, "topic_id": topic_id} for topic_id in set(known.values())]
+        )
+
+
+async def create_policy(session: AsyncSession, data: PolicyCreate) -> None:
+    if await session.scalar(select(Policy.id).where(Policy.slug == data.slug)) is not None:
+        raise Conflict(f"A policy with slug '{data.slug}' already exists.")
+    policy_id = await session.scalar(
+        insert(Policy)
+        .values(slug=data.slug, title=data.title, summary=data.summary, jurisdiction=data.jurisdiction)
+        .returning(Policy.id)
+    )
+    if policy_id is not None:
+        await _replace_topics(session, policy_id, data.topics)
+
+
+async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) -> None:
+    policy_id = await _policy_id(session, slug)
+    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    topics = changes.pop("topics", None)
+    if changes:
+        await session.execute(update(Policy).where(Policy.id == policy_id).values(**changes, updated_at=func.now()))
+    if topics is not None:
+        await _replace_topics(session, policy_id, topics)
+
+
+async def replace_relations(session: AsyncSession, slug: str, data: PolicyRelationsReplace) -> None:
+    policy_id = await _policy_id(session, slug)
+    others = {relation.policy for relation in data.relations}
+    known = {
+        row.slug: row.id for row in await session.execute(select(Policy.slug, Policy.id).where(Policy.slug.in_(others)))
+    }
+    errors = [
+        InvalidField(name=f"relations[{index}].policy", location="body", message=message)
+        for index, relation in enumerate(data.relations)
+        for message in ([f"unknown policy '{relation.policy}'"] if relation.policy not in known else [])
+        + (["a policy cannot relate to itself"] if relation.policy == slug else [])
+    ]
+    keys = [(relation.policy, relation.kind) for relation in data.relations]
+    if len(set(keys)) != len(keys):
+        errors.append(InvalidField(name="relations", location="body", message="duplicate policy and kind"))
+    if errors:
+        raise Unprocessable("The relations are invalid; nothing was stored.", errors=errors)
+    await session.execute(delete(PolicyRelation).where(PolicyRelation.subject_policy_id == policy_id))
+    if data.relations:
+        await session.execute(
+            insert(PolicyRelation),
+            [
+                {
+                    "subject_policy_id": policy_id,
+                    "object_policy_id": known[relation.policy],
+                    "kind": relation.kind,
+                    "note": relation.note,
+                }
+                for relation in data.relations
+            ],
+        )
