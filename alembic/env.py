@@ -2,15 +2,15 @@
 
 import asyncio
 
-from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from alembic import context
+from db import models  # noqa: F401  (registers the tables on Base.metadata)
 from db.base import Base
 from db.embedded import database_url
 from db.engine import asyncpg_url
-from db import models  # noqa: F401  (registers the tables on Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata
