@@ -86,15 +86,15 @@ class UnknownSlugs(NotFound):
 
 
 class InvalidParameter(ApiError):
-    """A query parameter has a well-formed value that makes no sense (e.g. ``from`` after ``to``)."""
+    """A parameter has a value that makes no sense (e.g. ``from`` after ``to``); the problem names it."""
 
     code = "invalid-parameter"
     title = "Invalid parameter"
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, *, location: str = "query") -> None:
         super().__init__(
             f"Invalid parameter '{name}': {message}",
-            errors=[InvalidField(name=name, location="query", message=message)],
+            errors=[InvalidField(name=name, location=location, message=message)],
         )
 
 

@@ -41,6 +41,15 @@ def request_id(scope: Scope) -> str:
     return value
 
 
+def _allowed_methods(scope: Scope) -> str | None:
+    """Every method of the matched path (Litestar's own OPTIONS answer can list one handler's methods only)."""
+    template = scope.get("path_template")
+    for route in scope["app"].routes:
+        if template in {route.path, getattr(route, "path_format", None)} and hasattr(route, "methods"):
+            return ", ".join(sorted(route.methods))
+    return None
+
+
 async def add_response_headers(message: Message, scope: Scope) -> None:
     if scope["type"] != ScopeType.HTTP or message["type"] != "http.response.start":
         return
@@ -51,15 +60,23 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
     if scope["path"].startswith("/v1/"):
         headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
     state = scope.setdefault("state", {})
+    if scope.get("method") == "OPTIONS" and message["status"] == 204:
+        allowed = _allowed_methods(scope)
+        if allowed:
+            headers["Allow"] = allowed
     for name, value in state.get("rate_limit_headers", {}).items():
         headers[name] = value
     state["response_status"] = message["status"]
 
 
 async def reject_nul_bytes(request: Request[Any, Any, Any]) -> None:
-    """PostgreSQL text cannot hold NUL: a NUL in the path or query is a bad request, not a server error."""
-    if "\x00" in request.url.path or any("\x00" in key + value for key, value in request.query_params.items()):
-        raise InvalidParameter("path or query", "contains a NUL character")
+    """PostgreSQL text cannot hold NUL: a NUL in a parameter is a bad request naming it, not a server error."""
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise InvalidParameter(name, "contains a NUL character", location="path")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name + value:
+            raise InvalidParameter(name, "contains a NUL character")
 
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:

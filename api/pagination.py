@@ -35,7 +35,7 @@ def encode_cursor(key: tuple[Any, ...]) -> str:
     return base64.urlsafe_b64encode(msgspec.json.encode(list(key))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...] | None:
+def decode_cursor(cursor: str | None, types: tuple[type, ...], *, parameter: str = "cursor") -> tuple[Any, ...] | None:
     """Decode a cursor into a key tuple of the given types, or fail with 400 naming ``cursor``."""
     if cursor is None:
         return None
@@ -43,7 +43,7 @@ def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = msgspec.json.decode(raw, type=tuple[*types])  # type: ignore[valid-type]
     except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidParameter("cursor", "not a cursor returned by this API") from None
+        raise InvalidParameter(parameter, "not a cursor returned by this API") from None
     return tuple(values)
 
 

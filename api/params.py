@@ -29,19 +29,28 @@ def split_slugs(value: str | None, *, name: str, maximum: int) -> list[str]:
     return slugs
 
 
+RFC3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$"
 AsRecorded = Annotated[
-    datetime | None,
+    str | None,
     Parameter(
         description=(
-            "Answer as the database stood at this moment (ISO 8601, e.g. `2025-05-20T09:00:00Z`; no offset means "
-            "UTC), so a published story can be reproduced after later corrections. Omit for the current data."
+            "Answer as the database stood at this moment: an RFC 3339 timestamp such as `2025-05-20T09:00:00Z` "
+            "(no offset means UTC), so a published story can be reproduced after later corrections. "
+            "Omit for the current data."
         ),
+        pattern=RFC3339,
+        max_length=40,
+        schema_extra={"format": "date-time"},
     ),
 ]
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    """A timestamp without an offset is taken as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+def recorded_at(value: str | None) -> datetime | None:
+    """Parse ``as_recorded``; a timestamp without an offset is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidParameter("as_recorded", "not an RFC 3339 timestamp, e.g. 2025-05-20T09:00:00Z") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -12,7 +12,7 @@ from api.bodies import documented_body
 from api.database import Session
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import AsRecorded, utc
+from api.params import AsRecorded, recorded_at
 from api.writing import write_then_read
 from db.enums import ActorKind, KeyScope
 
@@ -61,7 +61,7 @@ class ActorController(Controller):
             country=country,
             after=after[0] if after else None,
             limit=limit,
-            as_recorded_at=utc(as_recorded),
+            as_recorded_at=recorded_at(as_recorded),
         )
         return ActorPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

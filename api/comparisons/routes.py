@@ -24,7 +24,7 @@ from api.comparisons.schemas import (
 from api.database import Pg
 from api.errors import InvalidParameter
 from api.openapi import problem_responses
-from api.params import AsRecorded, check_date_range, split_slugs, utc
+from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
 from api.representations import (
     CACHE_CONTROL,
     ResponseFormat,
@@ -136,7 +136,7 @@ class ComparisonController(Controller):
         if len(slugs) < 2:
             raise InvalidParameter("actors", "name at least two actors")
         day = as_of or today()
-        recorded = utc(as_recorded)
+        recorded = recorded_at(as_recorded)
 
         async def compute() -> ActorComparison:
             resolved_actors = await queries.resolve_actors(pg, slugs, parameter="actors")
@@ -183,7 +183,7 @@ class ComparisonController(Controller):
     ) -> Response[DateComparison]:
         """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
-        recorded = utc(as_recorded)
+        recorded = recorded_at(as_recorded)
 
         async def compute() -> DateComparison:
             ((actor_id, actor_ref),) = await queries.resolve_actors(pg, [actor], parameter="actor")
@@ -224,7 +224,7 @@ class PolicyComparisonController(Controller):
     ) -> Response[PolicyPositions]:
         """Each actor's effective stance on the policy as of the day, with evidence."""
         day = as_of or today()
-        recorded = utc(as_recorded)
+        recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyPositions:
             policy_id, policy = await queries.policy_ref(pg, slug)
@@ -251,7 +251,7 @@ class PolicyComparisonController(Controller):
         format: Format = None,
     ) -> Response[PolicyTimeline]:
         """Every stance on the policy, oldest first, with its actor and evidence."""
-        recorded = utc(as_recorded)
+        recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyTimeline:
             policy_id, policy = await queries.policy_ref(pg, slug)
@@ -287,7 +287,7 @@ class PolicyComparisonController(Controller):
     ) -> Response[PolicyChanges]:
         """Only actors whose position changed (new, dropped, strengthened, weakened or reversed)."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
-        recorded = utc(as_recorded)
+        recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyChanges:
             policy_id, policy = await queries.policy_ref(pg, slug)

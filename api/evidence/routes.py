@@ -16,7 +16,7 @@ from api.history.schemas import RevisionHistory
 from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import AsRecorded, check_date_range, utc
+from api.params import AsRecorded, check_date_range, recorded_at
 from api.preconditions import entity_etag, required_if_match
 from api.stances import writes
 from api.stances.write_schemas import EvidenceUpdate
@@ -93,7 +93,7 @@ class EvidenceController(Controller):
             stated_to=stated_to,
             after=after[0] if after else None,
             limit=limit,
-            as_recorded_at=utc(as_recorded),
+            as_recorded_at=recorded_at(as_recorded),
         )
         return EvidencePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

@@ -29,7 +29,7 @@ class ChangeFeedController(Controller):
         limit: Limit = DEFAULT_LIMIT,
     ) -> ChangeFeed:
         """Every recorded change to actors, roles, policies, relations, sources, stances and evidence, in order."""
-        after = decode_cursor(since, (int,))
+        after = decode_cursor(since, (int,), parameter="since")
         last_id = after[0] if after else 0
         rows = await queries.changes_since(session, last_id, limit)
         if rows:

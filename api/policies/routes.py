@@ -10,7 +10,7 @@ from api.database import Session
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import AsRecorded, utc
+from api.params import AsRecorded, recorded_at
 from api.policies import queries, writes
 from api.policies.schemas import PolicyDetail, PolicyPage, TopicList
 from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
@@ -57,7 +57,7 @@ class PolicyController(Controller):
             jurisdiction=jurisdiction,
             after=after[0] if after else None,
             limit=limit,
-            as_recorded_at=utc(as_recorded),
+            as_recorded_at=recorded_at(as_recorded),
         )
         return PolicyPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

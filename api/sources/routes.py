@@ -10,7 +10,7 @@ from api.bodies import documented_body
 from api.database import Session
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import AsRecorded, check_date_range, utc
+from api.params import AsRecorded, check_date_range, recorded_at
 from api.sources import queries, writes
 from api.sources.schemas import SourceDetail, SourcePage
 from api.sources.write_schemas import SourceCreate, SourceUpdate
@@ -55,7 +55,7 @@ class SourceController(Controller):
             published_to=published_to,
             after=after[0] if after else None,
             limit=limit,
-            as_recorded_at=utc(as_recorded),
+            as_recorded_at=recorded_at(as_recorded),
         )
         return SourcePage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
 

@@ -16,7 +16,7 @@ from api.idempotency import idempotent
 from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
-from api.params import AsRecorded, check_date_range, utc
+from api.params import AsRecorded, check_date_range, recorded_at
 from api.preconditions import entity_etag, required_if_match
 from api.stances import queries, writes
 from api.stances.schemas import StancePage, StanceWithEvidence
@@ -81,7 +81,7 @@ class StanceController(Controller):
             include_retracted=include_retracted,
             after=(after[0], after[1]) if after else None,
             limit=limit,
-            as_recorded_at=utc(as_recorded),
+            as_recorded_at=recorded_at(as_recorded),
         )
         return StancePage(
             items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.stated_on, row.slug))
