@@ -1,5 +1,7 @@
 """The ASGI entry point for production servers: ``granian --interface asgi --factory api.asgi:app``."""
 
+import gc
+
 from litestar import Litestar
 
 from api.app import create_app
@@ -12,4 +14,7 @@ def app() -> Litestar:
     """Build the app from the environment (``DATABASE_URL`` or the embedded cluster)."""
     settings = Settings.from_env(database_url())
     configure_logging(settings.log_level)
-    return create_app(settings)
+    application = create_app(settings)
+    # Everything built so far lives as long as the process: keep it out of the garbage collector's scans.
+    gc.freeze()
+    return application

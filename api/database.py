@@ -52,7 +52,12 @@ def is_connection_error(exc: BaseException) -> bool:
 async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
     """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
     async with state.sessionmaker() as session:
-        yield session
+        try:
+            yield session
+        except BaseException as exc:
+            if is_connection_error(exc):
+                await state.engine.dispose(close=False)  # the server went away: a fresh pool for later requests
+            raise
 
 
 async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
@@ -63,8 +68,9 @@ async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
             yield raw.driver_connection
         except BaseException as exc:
             if is_connection_error(exc):
-                # The server went away under us: drop this connection instead of returning it to the pool.
+                # The server went away: drop this connection, and start a fresh pool for later requests.
                 await connection.invalidate(exc if isinstance(exc, Exception) else None)
+                await state.engine.dispose(close=False)
             raise
 
 

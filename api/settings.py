@@ -13,7 +13,7 @@ class Settings:
     """Runtime configuration. ``database_url`` is resolved by the caller (see ``db.embedded``)."""
 
     database_url: str
-    pool_size: int = 10
+    pool_size: int = 16
     cors_origins: tuple[str, ...] = ("*",)
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
@@ -24,7 +24,7 @@ class Settings:
     def from_env(cls, database_url: str) -> "Settings":
         return cls(
             database_url=database_url,
-            pool_size=int(os.environ.get("POSITIONS_DB_POOL_SIZE", "10")),
+            pool_size=int(os.environ.get("POSITIONS_DB_POOL_SIZE", "16")),
             cors_origins=_split(os.environ.get("POSITIONS_CORS_ORIGINS", "*")),
             max_body_bytes=int(os.environ.get("POSITIONS_MAX_BODY_BYTES", "1048576")),
             log_level=os.environ.get("POSITIONS_LOG_LEVEL", "INFO").upper(),

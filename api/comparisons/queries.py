@@ -25,6 +25,11 @@ def as_recorded_relation(table: str, parameter: int) -> str:
     return f"({recorded_sql(table, f'${parameter}')})"
 
 
+# Enum members by stored value: a dict lookup per row instead of an Enum call.
+ACTOR_KINDS = {member.value: member for member in ActorKind}
+EVIDENCE_KINDS = {member.value: member for member in EvidenceKind}
+PRECISIONS = {member.value: member for member in DatePrecision}
+
 EFFECTIVE_SQL = """
 WITH effective AS (
     SELECT DISTINCT ON (d.as_of, s.actor_id, s.policy_id)
@@ -87,9 +92,9 @@ class Found:
 def _evidence(row: asyncpg.Record) -> EvidenceItem:
     return EvidenceItem(
         slug=row["evidence_slug"],
-        kind=EvidenceKind(row["evidence_kind"]),
+        kind=EVIDENCE_KINDS[row["evidence_kind"]],
         text=row["evidence_text"],
-        speaker=ActorRef(slug=row["speaker_slug"], name=row["speaker_name"], kind=ActorKind(row["speaker_kind"]))
+        speaker=ActorRef(slug=row["speaker_slug"], name=row["speaker_name"], kind=ACTOR_KINDS[row["speaker_kind"]])
         if row["speaker_slug"] is not None
         else None,
         source=SourceRef(
@@ -112,7 +117,7 @@ def _stance(row: asyncpg.Record) -> EffectiveStance:
         position=row["position"],
         label=position_label(row["position"], row["ambiguity"]),
         stated_on=row["stated_on"],
-        stated_on_precision=DatePrecision(row["stated_on_precision"]),
+        stated_on_precision=PRECISIONS[row["stated_on_precision"]],
         stated_on_inferred=row["stated_on_inferred"],
         summary=row["summary"],
         evidence=[],
@@ -163,7 +168,7 @@ async def effective_stances(
             found.policies.setdefault(row["policy_id"], PolicyRef(slug=row["policy_slug"], title=row["policy_title"]))
             found.actors.setdefault(
                 row["actor_id"],
-                ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ActorKind(row["actor_kind"])),
+                ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]),
             )
         if row["evidence_slug"] is not None:
             stance.evidence.append(_evidence(row))
@@ -190,7 +195,7 @@ async def policy_timeline(
         entry = entries.get(row["id"])
         if entry is None:
             entry = entries[row["id"]] = TimelineRow(
-                actor=ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ActorKind(row["actor_kind"])),
+                actor=ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]),
                 stance=_stance(row),
                 retracted=row["retracted"],
             )
@@ -214,7 +219,8 @@ async def resolve_actors(
     if missing:
         raise UnknownSlugs("actor", missing, location="query", name=parameter)
     return [
-        (by_slug[s]["id"], ActorRef(slug=s, name=by_slug[s]["name"], kind=ActorKind(by_slug[s]["kind"]))) for s in slugs
+        (by_slug[s]["id"], ActorRef(slug=s, name=by_slug[s]["name"], kind=ACTOR_KINDS[by_slug[s]["kind"]]))
+        for s in slugs
     ]
 
 
