@@ -1,0 +1,1 @@
+"""Load benchmark for the comparison endpoints: ``python -m bench.run`` (see bench/README.md)."""
