@@ -35,7 +35,7 @@ def position_label(position: int | None, ambiguity: Ambiguity | str | None) -> P
     return PositionLabel.MIXED if Ambiguity(ambiguity) is Ambiguity.MIXED else PositionLabel.UNCLEAR
 
 
-class ActorRef(msgspec.Struct, kw_only=True):
+class ActorRef(msgspec.Struct, kw_only=True, gc=False):
     """An actor as referenced from another resource."""
 
     slug: str
@@ -43,14 +43,14 @@ class ActorRef(msgspec.Struct, kw_only=True):
     kind: ActorKind
 
 
-class PolicyRef(msgspec.Struct, kw_only=True):
+class PolicyRef(msgspec.Struct, kw_only=True, gc=False):
     """A policy as referenced from another resource."""
 
     slug: str
     title: str
 
 
-class SourceRef(msgspec.Struct, kw_only=True):
+class SourceRef(msgspec.Struct, kw_only=True, gc=False):
     """A source as cited under a quote."""
 
     slug: str

@@ -1,4 +1,8 @@
-"""Response shapes for comparisons between actors and between dates."""
+"""Response shapes for comparisons between actors and between dates.
+
+The many small Structs of a comparison are `gc=False` (they hold no reference cycles), so building one does
+not set off garbage-collector passes.
+"""
 
 import enum
 from datetime import date
@@ -49,7 +53,7 @@ class ChangeKind(enum.Enum):
     REVERSED = "reversed"
 
 
-class EffectiveStance(msgspec.Struct, kw_only=True):
+class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
     """The stance in force as of a date, with its evidence."""
 
     slug: str
@@ -62,14 +66,14 @@ class EffectiveStance(msgspec.Struct, kw_only=True):
     evidence: list[EvidenceItem]
 
 
-class ActorPosition(msgspec.Struct, kw_only=True):
+class ActorPosition(msgspec.Struct, kw_only=True, gc=False):
     """One actor's effective stance on one policy; `stance` is null when none is recorded as of the date."""
 
     actor: str
     stance: EffectiveStance | None
 
 
-class PairAgreement(msgspec.Struct, kw_only=True):
+class PairAgreement(msgspec.Struct, kw_only=True, gc=False):
     """How two actors' positions on one policy relate; `distance` is null unless both have a position."""
 
     actors: list[str]
@@ -77,7 +81,7 @@ class PairAgreement(msgspec.Struct, kw_only=True):
     distance: int | None
 
 
-class PolicyComparisonRow(msgspec.Struct, kw_only=True):
+class PolicyComparisonRow(msgspec.Struct, kw_only=True, gc=False):
     """One policy: each actor's position side by side, and each pair's agreement on it."""
 
     policy: PolicyRef
@@ -117,7 +121,7 @@ class ActorComparison(msgspec.Struct, kw_only=True):
     matrix: AgreementMatrix
 
 
-class PositionChange(msgspec.Struct, kw_only=True):
+class PositionChange(msgspec.Struct, kw_only=True, gc=False):
     """One policy: the effective stance at each end and how it changed."""
 
     policy: PolicyRef
@@ -148,7 +152,7 @@ class DateComparison(msgspec.Struct, kw_only=True):
     counts: ChangeCounts
 
 
-class PolicyPositionItem(msgspec.Struct, kw_only=True):
+class PolicyPositionItem(msgspec.Struct, kw_only=True, gc=False):
     """One actor's effective stance on the policy."""
 
     actor: ActorRef
@@ -164,7 +168,7 @@ class PolicyPositions(msgspec.Struct, kw_only=True):
     positions: list[PolicyPositionItem]
 
 
-class TimelineEntry(msgspec.Struct, kw_only=True):
+class TimelineEntry(msgspec.Struct, kw_only=True, gc=False):
     """A stance on the timeline, with its actor and evidence."""
 
     actor: ActorRef
@@ -179,7 +183,7 @@ class PolicyTimeline(msgspec.Struct, kw_only=True):
     entries: list[TimelineEntry]
 
 
-class ActorChange(msgspec.Struct, kw_only=True):
+class ActorChange(msgspec.Struct, kw_only=True, gc=False):
     """One actor whose position on the policy changed between the dates."""
 
     actor: ActorRef

@@ -8,7 +8,7 @@ from api.refs import ActorRef, PolicyRef, PositionLabel, SourceRef
 from db.enums import EvidenceKind
 
 
-class EvidenceItem(msgspec.Struct, kw_only=True):
+class EvidenceItem(msgspec.Struct, kw_only=True, gc=False):
     """A quote exactly as published (`direct_quote`), a marked paraphrase, or a reported action.
 
     `speaker` is set when someone other than the stance's actor spoke (a spokesperson for Downing Street).
