@@ -70,10 +70,15 @@ async def respond(
     compute: Callable[[], Awaitable[T]],
     to_csv: Callable[[T], str],
     filename: str,
+    version: int | None = None,
 ) -> Response[Any]:
-    """Negotiate the format, answer 304 when the ETag is current, otherwise compute and encode."""
+    """Negotiate the format, answer 304 when the ETag is current, otherwise compute and encode.
+
+    ``version`` is the data version when the caller already fetched it with its own first query.
+    """
     representation = choose_format(request, requested)
-    version = await queries.data_version(pg)
+    if version is None:
+        version = await queries.data_version(pg)
     etag = strong_etag(version, request, *resolved, representation.value)
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
     if matches_if_none_match(request, etag):
@@ -138,8 +143,10 @@ class ComparisonController(Controller):
         day = as_of or today()
         recorded = recorded_at(as_recorded)
 
+        choose_format(request, format)  # 406 before any query
+        version, resolved_actors = await queries.version_and_actors(pg, slugs, parameter="actors")
+
         async def compute() -> ActorComparison:
-            resolved_actors = await queries.resolve_actors(pg, slugs, parameter="actors")
             policy_ids, topic_id = await _policy_filters(pg, policies, topic)
             found = await queries.effective_stances(
                 pg,
@@ -159,6 +166,7 @@ class ComparisonController(Controller):
             compute,
             csv_export.actor_comparison_csv,
             f"compare-actors-{day.isoformat()}",
+            version=version,
         )
 
     @get(
