@@ -184,8 +184,27 @@ def _document_request_bodies(document: dict[str, Any]) -> None:
                 )
 
 
+RECORD_SNAPSHOT = {
+    "type": "object",
+    "additionalProperties": {},
+    "description": "A stored row as JSON: its columns and values at that revision (internal ids included).",
+}
+
+
+def _name_record_snapshots(document: dict[str, Any]) -> None:
+    """Give revision snapshots a named schema, so generated clients get a named type instead of `...Type0`."""
+    schemas = document.get("components", {}).get("schemas", {})
+    revision = schemas.get("RevisionItem")
+    if revision is None:
+        return
+    schemas["RecordSnapshot"] = RECORD_SNAPSHOT
+    for name in ("before", "after"):
+        revision["properties"][name] = {"oneOf": [{"$ref": "#/components/schemas/RecordSnapshot"}, {"type": "null"}]}
+
+
 def enrich(document: dict[str, Any]) -> None:
     """Finish the generated document in place: request bodies, descriptions, CSV alternatives, caching headers."""
     _document_request_bodies(document)
+    _name_record_snapshots(document)
     _describe_components(document)
     _document_csv_and_caching(document)

@@ -35,6 +35,7 @@ from api.representations import (
 
 MAX_ACTORS = 10
 MAX_POLICIES = 50
+LIST_ITEM = r"[^,]*[^,\s][^,]*"  # one non-blank item of a comma-separated list
 T = TypeVar("T")
 
 COMPARISON_ERRORS = (400, 404, 406, 503)
@@ -52,7 +53,11 @@ Format = Annotated[
 ]
 PoliciesFilter = Annotated[
     str | None,
-    Parameter(description=f"Comma-separated policy slugs to restrict to (at most {MAX_POLICIES}).", max_length=8000),
+    Parameter(
+        description=f"Comma-separated policy slugs to restrict to (at most {MAX_POLICIES}, no duplicates).",
+        pattern=rf"^{LIST_ITEM}(,{LIST_ITEM}){{0,{MAX_POLICIES - 1}}}$",
+        max_length=4000,
+    ),
 ]
 TopicFilter = Annotated[str | None, Parameter(description="Only policies with this topic slug.", max_length=160)]
 PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
@@ -125,7 +130,7 @@ class ComparisonController(Controller):
                 description=(
                     f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`."
                 ),
-                min_length=3,
+                pattern=rf"^{LIST_ITEM}(,{LIST_ITEM}){{1,{MAX_ACTORS - 1}}}$",
                 max_length=2000,
             ),
         ],
