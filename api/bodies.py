@@ -67,6 +67,24 @@ def _nested_struct(annotation: object) -> type[msgspec.Struct] | None:
     return None
 
 
+def _nul_path(value: object, path: str) -> str | None:
+    """Where a NUL character sits in decoded JSON (PostgreSQL text cannot hold one), or None."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found = _nul_path(key, where) or _nul_path(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def _clean(message: str) -> str:
     return message.split(" - at `", 1)[0]
 
@@ -81,6 +99,12 @@ async def parse_body(request: Request[Any, Any, Any], struct: type[T]) -> T:
         raw = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise MalformedJson(f"The body is not valid JSON: {exc}") from None
+    nul = _nul_path(raw, "")
+    if nul is not None:
+        raise Unprocessable(
+            f"Invalid field(s): '{nul}'.",
+            errors=[InvalidField(name=nul, location="body", message="contains a NUL character")],
+        )
     try:
         return msgspec.convert(raw, type=struct, strict=True)
     except msgspec.ValidationError as exc:

@@ -13,7 +13,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from api.database import is_connection_error
 
@@ -276,10 +276,25 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     return problem_response(problem, headers or None)
 
 
+def _integrity_problem(exc: IntegrityError) -> ApiError:
+    """A constraint the database enforces (the last line of defence, e.g. against a racing write)."""
+    original = exc.orig.__cause__ if exc.orig is not None and exc.orig.__cause__ is not None else exc.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    constraint = getattr(original, "constraint_name", None) or "a constraint"
+    if sqlstate == "23505":
+        return Conflict(f"The write conflicts with a stored record ({constraint}); nothing was stored.")
+    return Unprocessable(
+        f"The database rejected the data ({constraint}); nothing was stored.",
+        errors=[InvalidField(name="body", location="body", message=f"violates {constraint}")],
+    )
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     if is_connection_error(exc):
         logger.warning("database unavailable: %s", exc)
         return handle_api_error(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
+    if isinstance(exc, IntegrityError):
+        return handle_api_error(request, _integrity_problem(exc))
     if isinstance(exc, (DataError, asyncpg.DataError)):
         return handle_api_error(request, InvalidParameter("request", "a value cannot be stored or compared as given"))
     logger.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -20,19 +20,20 @@ def recorded_sql(table: str, parameter: str) -> str:
     )
 
 
-def as_recorded(model: type[M], moment: datetime | None) -> type[M]:
-    """``model`` itself, or an alias of it over its rows as recorded at ``moment``."""
+def as_recorded(model: type[M], moment: datetime | None, *, name: str | None = None) -> type[M]:
+    """``model`` itself (or an alias ``name`` of it), or an alias over its rows as recorded at ``moment``."""
     if moment is None:
-        return model
+        return cast(type[M], aliased(model, name=name)) if name else model
     table = model.__table__
     if not isinstance(table, Table):
         raise TypeError(model.__name__)
-    name = f"as_recorded_{table.name}"
+    alias = name or f"{table.name}_as_recorded"
+    parameter = f"as_recorded_{alias}"
     snapshot = (
-        text(recorded_sql(table.name, f":{name}"))
-        .bindparams(**{name: moment})
+        text(recorded_sql(table.name, f":{parameter}"))
+        .bindparams(**{parameter: moment})
         .columns(*table.c)
-        .subquery(f"{table.name}_as_recorded")
+        .subquery(alias)
     )
     return cast(type[M], aliased(model, snapshot, adapt_on_names=True))
 

@@ -40,8 +40,8 @@ async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> N
     actor_id = await _actor_id(session, slug)
     changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
     aliases = changes.pop("aliases", None)
-    if changes:
-        await session.execute(update(Actor).where(Actor.id == actor_id).values(**changes, updated_at=func.now()))
+    # Always touch the actor row, so an alias-only change still leaves a revision with its author.
+    await session.execute(update(Actor).where(Actor.id == actor_id).values(**changes, updated_at=func.now()))
     if aliases is not None:
         await _replace_aliases(session, actor_id, aliases)
 

@@ -20,7 +20,7 @@ from db.snapshots import recorded_sql
 
 def as_recorded_relation(table: str, parameter: int) -> str:
     """``table`` as it stood at the timestamp in ``$parameter``, rebuilt from the revision history."""
-    if table not in {"stance", "evidence"}:
+    if table not in {"stance", "evidence", "actor", "policy", "source"}:
         raise ValueError(table)
     return f"({recorded_sql(table, f'${parameter}')})"
 
@@ -29,6 +29,14 @@ def as_recorded_relation(table: str, parameter: int) -> str:
 ACTOR_KINDS = {member.value: member for member in ActorKind}
 EVIDENCE_KINDS = {member.value: member for member in EvidenceKind}
 PRECISIONS = {member.value: member for member in DatePrecision}
+
+LIVE_TABLES = {name: name for name in ("stance", "evidence", "actor", "policy", "source")}
+
+
+def recorded_tables(parameter: int) -> dict[str, str]:
+    """Every table the comparison reads, as recorded at the timestamp in ``$parameter``."""
+    return {name: as_recorded_relation(name, parameter) for name in LIVE_TABLES}
+
 
 EFFECTIVE_SQL = """
 WITH effective AS (
@@ -52,11 +60,11 @@ SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, 
        src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
        src.published_on, src.published_on_inferred
 FROM effective e
-JOIN policy p ON p.id = e.policy_id
-JOIN actor a ON a.id = e.actor_id
+JOIN {policy} p ON p.id = e.policy_id
+JOIN {actor} a ON a.id = e.actor_id
 LEFT JOIN {evidence} ev ON ev.stance_id = e.id
-LEFT JOIN source src ON src.id = ev.source_id
-LEFT JOIN actor sp ON sp.id = ev.speaker_actor_id
+LEFT JOIN {source} src ON src.id = ev.source_id
+LEFT JOIN {actor} sp ON sp.id = ev.speaker_actor_id
 ORDER BY p.slug, e.as_of, a.slug, ev.id
 """
 
@@ -69,10 +77,10 @@ SELECT s.id, s.slug, s.position, s.ambiguity, s.stated_on, s.stated_on_precision
        src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
        src.published_on, src.published_on_inferred
 FROM {stance} s
-JOIN actor a ON a.id = s.actor_id
+JOIN {actor} a ON a.id = s.actor_id
 LEFT JOIN {evidence} ev ON ev.stance_id = s.id
-LEFT JOIN source src ON src.id = ev.source_id
-LEFT JOIN actor sp ON sp.id = ev.speaker_actor_id
+LEFT JOIN {source} src ON src.id = ev.source_id
+LEFT JOIN {actor} sp ON sp.id = ev.speaker_actor_id
 WHERE s.policy_id = $1 AND ($2 OR s.retracted_at IS NULL)
 ORDER BY s.stated_on, s.id, ev.id
 """
@@ -139,11 +147,10 @@ async def effective_stances(
     """
     filters: list[str] = []
     args: list[object] = [list(dates)]
-    stance_table, evidence_table = "stance", "evidence"
+    tables = LIVE_TABLES
     if as_recorded is not None:
         args.append(as_recorded)
-        stance_table = as_recorded_relation("stance", len(args))
-        evidence_table = as_recorded_relation("evidence", len(args))
+        tables = recorded_tables(len(args))
     if actor_ids is not None:
         args.append(list(actor_ids))
         filters.append(f"AND s.actor_id = ANY(${len(args)}::bigint[])")
@@ -157,7 +164,7 @@ async def effective_stances(
             f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
-    sql = EFFECTIVE_SQL.format(filters="\n      ".join(filters), stance=stance_table, evidence=evidence_table)
+    sql = EFFECTIVE_SQL.format(filters="\n      ".join(filters), **tables)
     for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
         stance = found.stances.get(key)
@@ -187,11 +194,11 @@ async def policy_timeline(
 ) -> list[TimelineRow]:
     entries: dict[int, TimelineRow] = {}
     args: list[object] = [policy_id, include_retracted]
-    stance_table, evidence_table = "stance", "evidence"
+    tables = LIVE_TABLES
     if as_recorded is not None:
         args.append(as_recorded)
-        stance_table, evidence_table = as_recorded_relation("stance", 3), as_recorded_relation("evidence", 3)
-    for row in await connection.fetch(TIMELINE_SQL.format(stance=stance_table, evidence=evidence_table), *args):
+        tables = recorded_tables(3)
+    for row in await connection.fetch(TIMELINE_SQL.format(**tables), *args):
         entry = entries.get(row["id"])
         if entry is None:
             entry = entries[row["id"]] = TimelineRow(

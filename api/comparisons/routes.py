@@ -35,7 +35,9 @@ from api.representations import (
 
 MAX_ACTORS = 10
 MAX_POLICIES = 50
-LIST_ITEM = r"[^,]*[^,\s][^,]*"  # one non-blank item of a comma-separated list
+# One non-blank item of a comma-separated list. Unambiguous on purpose (spaces, then a first visible character,
+# then the rest up to the comma): an ambiguous item pattern backtracks exponentially on a list that is too long.
+LIST_ITEM = r"\s*[^,\s][^,]*"
 T = TypeVar("T")
 
 COMPARISON_ERRORS = (400, 404, 406, 503)
@@ -55,7 +57,8 @@ PoliciesFilter = Annotated[
     str | None,
     Parameter(
         description=f"Comma-separated policy slugs to restrict to (at most {MAX_POLICIES}, no duplicates).",
-        pattern=rf"^{LIST_ITEM}(,{LIST_ITEM}){{0,{MAX_POLICIES - 1}}}$",
+        # documented as a pattern, checked by split_slugs (which names the problem: empty, duplicate, too many)
+        schema_extra={"pattern": rf"^{LIST_ITEM}(,{LIST_ITEM}){{0,{MAX_POLICIES - 1}}}$"},
         max_length=4000,
     ),
 ]
@@ -130,7 +133,7 @@ class ComparisonController(Controller):
                 description=(
                     f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`."
                 ),
-                pattern=rf"^{LIST_ITEM}(,{LIST_ITEM}){{1,{MAX_ACTORS - 1}}}$",
+                schema_extra={"pattern": rf"^{LIST_ITEM}(,{LIST_ITEM}){{1,{MAX_ACTORS - 1}}}$"},
                 max_length=2000,
             ),
         ],

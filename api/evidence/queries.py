@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from api.errors import UnknownSlugs
 from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
@@ -15,11 +14,12 @@ from db.enums import EvidenceKind
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Source, Stance
 from db.snapshots import as_recorded, search_vector
 
-Speaker = aliased(Actor, name="speaker")
-StanceActor = aliased(Actor, name="stance_actor")
 
-
-def _item_query(evidence: type[Evidence] = Evidence) -> Select[*tuple[Any, ...]]:
+def _item_query(
+    evidence: type[Evidence] = Evidence, as_recorded_at: datetime | None = None
+) -> Select[*tuple[Any, ...]]:
+    source = as_recorded(Source, as_recorded_at)
+    speaker = as_recorded(Actor, as_recorded_at, name="speaker")
     return (
         select(
             evidence.id,
@@ -29,19 +29,19 @@ def _item_query(evidence: type[Evidence] = Evidence) -> Select[*tuple[Any, ...]]
             evidence.text,
             evidence.char_start,
             evidence.char_end,
-            Speaker.slug.label("speaker_slug"),
-            Speaker.name.label("speaker_name"),
-            Speaker.kind.label("speaker_kind"),
-            Source.slug.label("source_slug"),
-            Source.title.label("source_title"),
-            Source.publisher,
-            Source.author,
-            Source.url,
-            Source.published_on,
-            Source.published_on_inferred,
+            speaker.slug.label("speaker_slug"),
+            speaker.name.label("speaker_name"),
+            speaker.kind.label("speaker_kind"),
+            source.slug.label("source_slug"),
+            source.title.label("source_title"),
+            source.publisher,
+            source.author,
+            source.url,
+            source.published_on,
+            source.published_on_inferred,
         )
-        .join(Source, Source.id == evidence.source_id)
-        .outerjoin(Speaker, Speaker.id == evidence.speaker_actor_id)
+        .join(source, source.id == evidence.source_id)
+        .outerjoin(speaker, speaker.id == evidence.speaker_actor_id)
     )
 
 
@@ -81,9 +81,13 @@ async def evidence_by_stance(
     return grouped
 
 
-def _detail_query(evidence: type[Evidence] = Evidence, stance: type[Stance] = Stance) -> Select[*tuple[Any, ...]]:
+def _detail_query(
+    evidence: type[Evidence] = Evidence, stance: type[Stance] = Stance, as_recorded_at: datetime | None = None
+) -> Select[*tuple[Any, ...]]:
+    stance_actor = as_recorded(Actor, as_recorded_at, name="stance_actor")
+    policy = as_recorded(Policy, as_recorded_at)
     return (
-        _item_query(evidence)
+        _item_query(evidence, as_recorded_at)
         .add_columns(
             stance.slug.label("stance_slug"),
             stance.position,
@@ -91,15 +95,15 @@ def _detail_query(evidence: type[Evidence] = Evidence, stance: type[Stance] = St
             stance.stated_on,
             stance.retracted_at,
             evidence.version,
-            StanceActor.slug.label("actor_slug"),
-            StanceActor.name.label("actor_name"),
-            StanceActor.kind.label("actor_kind"),
-            Policy.slug.label("policy_slug"),
-            Policy.title.label("policy_title"),
+            stance_actor.slug.label("actor_slug"),
+            stance_actor.name.label("actor_name"),
+            stance_actor.kind.label("actor_kind"),
+            policy.slug.label("policy_slug"),
+            policy.title.label("policy_title"),
         )
         .join(stance, stance.id == evidence.stance_id)
-        .join(StanceActor, StanceActor.id == stance.actor_id)
-        .join(Policy, Policy.id == stance.policy_id)
+        .join(stance_actor, stance_actor.id == stance.actor_id)
+        .join(policy, policy.id == stance.policy_id)
     )
 
 
@@ -144,7 +148,7 @@ async def list_evidence(
     """Evidence ordered by slug; ``q`` is PostgreSQL full-text search (web-search syntax) over the text."""
     evidence = as_recorded(Evidence, as_recorded_at)
     stance = as_recorded(Stance, as_recorded_at)
-    query = _detail_query(evidence, stance).order_by(evidence.slug).limit(limit + 1)
+    query = _detail_query(evidence, stance, as_recorded_at).order_by(evidence.slug).limit(limit + 1)
     if q:
         query = query.where(
             search_vector(evidence.search_vector, evidence.text, as_recorded_at).op("@@")(

@@ -51,8 +51,8 @@ async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) ->
     policy_id = await _policy_id(session, slug)
     changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
     topics = changes.pop("topics", None)
-    if changes:
-        await session.execute(update(Policy).where(Policy.id == policy_id).values(**changes, updated_at=func.now()))
+    # Always touch the policy row, so a topics-only change still leaves a revision with its author.
+    await session.execute(update(Policy).where(Policy.id == policy_id).values(**changes, updated_at=func.now()))
     if topics is not None:
         await _replace_topics(session, policy_id, topics)
 

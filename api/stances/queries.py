@@ -14,7 +14,9 @@ from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Stance, polic
 from db.snapshots import as_recorded, search_vector
 
 
-def _stance_query(stance: type[Stance] = Stance) -> Select[*tuple[Any, ...]]:
+def _stance_query(
+    stance: type[Stance] = Stance, actor: type[Actor] = Actor, policy: type[Policy] = Policy
+) -> Select[*tuple[Any, ...]]:
     return (
         select(
             stance.id,
@@ -26,15 +28,16 @@ def _stance_query(stance: type[Stance] = Stance) -> Select[*tuple[Any, ...]]:
             stance.stated_on_inferred,
             stance.summary,
             stance.retracted_at,
+            stance.retraction_reason,
             stance.version,
-            Actor.slug.label("actor_slug"),
-            Actor.name.label("actor_name"),
-            Actor.kind.label("actor_kind"),
-            Policy.slug.label("policy_slug"),
-            Policy.title.label("policy_title"),
+            actor.slug.label("actor_slug"),
+            actor.name.label("actor_name"),
+            actor.kind.label("actor_kind"),
+            policy.slug.label("policy_slug"),
+            policy.title.label("policy_title"),
         )
-        .join(Actor, Actor.id == stance.actor_id)
-        .join(Policy, Policy.id == stance.policy_id)
+        .join(actor, actor.id == stance.actor_id)
+        .join(policy, policy.id == stance.policy_id)
     )
 
 
@@ -54,6 +57,7 @@ async def _with_evidence(
             stated_on_inferred=row.stated_on_inferred,
             summary=row.summary,
             retracted=row.retracted_at is not None,
+            retraction_reason=row.retraction_reason,
             version=row.version,
             evidence=evidence.get(row.id, []),
         )
@@ -81,7 +85,9 @@ async def list_stances(
     """
     stance = as_recorded(Stance, as_recorded_at)
     evidence = as_recorded(Evidence, as_recorded_at)
-    query = _stance_query(stance).order_by(stance.stated_on, stance.slug).limit(limit + 1)
+    actor = as_recorded(Actor, as_recorded_at)
+    policy = as_recorded(Policy, as_recorded_at)
+    query = _stance_query(stance, actor, policy).order_by(stance.stated_on, stance.slug).limit(limit + 1)
     if q:
         tsquery = func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)
         query = query.where(

@@ -13,7 +13,7 @@ class StanceWithEvidence(msgspec.Struct, kw_only=True):
     """An actor's position on a policy as stated on a date, with the evidence for it.
 
     `position` runs from -2 (strongly oppose) to +2 (strongly support); it is null when the stance is
-    mixed or unclear, and `label` says which.
+    mixed or unclear, and `label` says which. A retracted stance keeps its record and gives the reason.
     """
 
     slug: str
@@ -26,6 +26,7 @@ class StanceWithEvidence(msgspec.Struct, kw_only=True):
     stated_on_inferred: bool
     summary: str
     retracted: bool
+    retraction_reason: str | None
     version: int
     evidence: list[EvidenceItem]
 

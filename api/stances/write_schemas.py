@@ -9,8 +9,8 @@ from db.enums import Ambiguity, DatePrecision, EvidenceKind
 
 Slug = Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=140)]
 Position = Annotated[int, msgspec.Meta(ge=-2, le=2)]
-Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-EvidenceText = Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
+EvidenceText = Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 Offset = Annotated[int, msgspec.Meta(ge=0)]
 

@@ -74,6 +74,18 @@ def _evidence_errors(
     return errors
 
 
+def _merged(errors: list[InvalidField]) -> list[InvalidField]:
+    """One entry per field, its messages joined (several sources can each make `stated_on` invalid)."""
+    messages: dict[tuple[str, str], list[str]] = {}
+    for error in errors:
+        found = messages.setdefault((error.name, error.location), [])
+        if error.message not in found:
+            found.append(error.message)
+    return [
+        InvalidField(name=name, location=location, message="; ".join(m)) for (name, location), m in messages.items()
+    ]
+
+
 def _position_errors(position: int | None, ambiguity: object) -> list[InvalidField]:
     if (position is None) == (ambiguity is None):
         return [
@@ -99,7 +111,7 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
     for index, item in enumerate(data.evidence):
         errors.extend(_evidence_errors(index, item, data.stated_on, sources, actors))
     if errors:
-        raise Unprocessable("The stance is invalid; nothing was stored.", errors=errors)
+        raise Unprocessable("The stance is invalid; nothing was stored.", errors=_merged(errors))
     if await session.scalar(select(Stance.id).where(Stance.slug == data.slug)) is not None:
         raise Conflict(f"A stance with slug '{data.slug}' already exists.")
     stance_id = await session.scalar(
@@ -135,6 +147,25 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
     )
 
 
+async def _stated_after_sources(session: AsyncSession, stance_id: int, stated_on: date) -> list[InvalidField]:
+    """An error for each of the stance's sources published before ``stated_on``."""
+    rows = await session.execute(
+        select(Source.slug, Source.published_on, Source.published_on_precision)
+        .join(Evidence, Evidence.source_id == Source.id)
+        .where(Evidence.stance_id == stance_id, Source.published_on.is_not(None))
+        .distinct()
+    )
+    return [
+        InvalidField(
+            name="stated_on",
+            location="body",
+            message=f"{stated_on.isoformat()} is after {row.slug}'s publication ({row.published_on.isoformat()})",
+        )
+        for row in rows
+        if stated_on > _last_day(row.published_on, DatePrecision(row.published_on_precision))
+    ]
+
+
 async def _locked_stance(session: AsyncSession, slug: str) -> Row[*tuple[Any, ...]]:
     row = (
         await session.execute(
@@ -158,8 +189,10 @@ async def update_stance(session: AsyncSession, slug: str, if_match: set[str], da
     if "position" in changes and changes["position"] is not None and "ambiguity" not in changes:
         ambiguity = changes["ambiguity"] = None
     errors = _position_errors(position, ambiguity)
+    if "stated_on" in changes:
+        errors.extend(await _stated_after_sources(session, current.id, changes["stated_on"]))
     if errors:
-        raise Unprocessable("The correction is invalid; nothing was stored.", errors=errors)
+        raise Unprocessable("The correction is invalid; nothing was stored.", errors=_merged(errors))
     values = {name: getattr(value, "value", value) for name, value in changes.items()}
     await session.execute(
         update(Stance)
