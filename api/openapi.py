@@ -169,7 +169,7 @@ def _document_request_bodies(document: dict[str, Any]) -> None:
                         "in": "header",
                         "required": False,
                         "description": "Any unique string (up to 200 characters) that makes a retried POST write once.",
-                        "schema": {"type": "string", "maxLength": 200},
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                     }
                 )
             if isinstance(operation, dict) and operation.get("operationId") in IF_MATCH_OPERATIONS:

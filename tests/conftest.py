@@ -9,6 +9,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -119,39 +120,22 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-async def live_server(databases: DatabaseFactory) -> AsyncIterator[str]:
-    """The app under its production server (granian) on a free port, over its own seeded database.
-
-    Yields the base URL, e.g. ``http://127.0.0.1:43123``. Shared by SDK, fuzzing and browser tests.
-    """
+@asynccontextmanager
+async def running_server(url: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[str]:
+    """The app under its production server (granian) on a free port, over the database ``url``."""
     import subprocess
     import sys
 
     import httpx
 
-    url = await databases.clone("live")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "POSITIONS_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": url, "POSITIONS_LOG_LEVEL": "WARNING", **(extra_env or {})}
     log_path = PROJECT_ROOT / "artifacts" / f"live-server-{port}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("wb")
+    granian = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "api.asgi:app"]
     process = subprocess.Popen(  # noqa: ASYNC220  (a long-running server, not awaited)
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--factory",
-            "api.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
+        [*granian, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         env=env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -180,3 +164,13 @@ async def live_server(databases: DatabaseFactory) -> AsyncIterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+async def live_server(databases: DatabaseFactory) -> AsyncIterator[str]:
+    """The app under granian over its own seeded database; yields the base URL, e.g. ``http://127.0.0.1:43123``.
+
+    Shared by the SDK and browser tests, which only read.
+    """
+    async with running_server(await databases.clone("live")) as base:
+        yield base

@@ -5,6 +5,9 @@ stop and start the server without disturbing any other test.
 """
 
 import asyncio
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -26,8 +29,12 @@ COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
 
 
 @pytest.fixture
-async def outage_server(tmp_path: Path) -> AsyncIterator[tuple[PostgresServer, str]]:
-    pgdata = tmp_path / "pgdata"
+async def outage_server() -> AsyncIterator[tuple[PostgresServer, str]]:
+    # Not under pytest's tmp_path: another pytest run may make that tree private (0700) to root at any moment,
+    # and the cluster runs as the `embedded_postgres` user, which must reach its data folder to stop it.
+    parent = Path(tempfile.mkdtemp(prefix="positions-outage-"))
+    os.chmod(parent, 0o755)
+    pgdata = parent / "pgdata"
     url = start_embedded(pgdata)
     await asyncio.to_thread(upgrade_to_head, url)
     engine = make_engine(url, pool_size=1)
@@ -38,6 +45,7 @@ async def outage_server(tmp_path: Path) -> AsyncIterator[tuple[PostgresServer, s
     yield server, url
     if server.get_postmaster_info().is_running():
         pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=server.pgdata, user=server.system_user)
+    shutil.rmtree(parent, ignore_errors=True)
 
 
 def stop(server: PostgresServer) -> None:
