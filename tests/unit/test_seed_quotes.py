@@ -18,6 +18,8 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "seeds" / "data"
 DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# Where the workspace keeps them on these machines, for a clone made outside the workspace (as CI does).
+WORKSPACE_ARTICLES_DIR = Path("/work/shared/seeds")
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -119,6 +121,8 @@ def _as_date(value: object) -> datetime.date:
 def articles_dir() -> Path:
     configured = os.environ.get("POSITIONS_ARTICLES_DIR")
     directory = Path(configured) if configured else DEFAULT_ARTICLES_DIR
+    if not configured and not directory.is_dir():
+        directory = WORKSPACE_ARTICLES_DIR
     if not directory.is_dir():
         pytest.skip(f"source articles folder is missing: {directory} (set POSITIONS_ARTICLES_DIR)")
     return directory
