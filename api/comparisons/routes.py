@@ -59,7 +59,7 @@ PoliciesFilter = Annotated[
         description=f"Comma-separated policy slugs to restrict to (at most {MAX_POLICIES}, no duplicates).",
         # documented as a pattern, checked by split_slugs (which names the problem: empty, duplicate, too many)
         schema_extra={"pattern": rf"^{LIST_ITEM}(,{LIST_ITEM}){{0,{MAX_POLICIES - 1}}}$"},
-        max_length=4000,
+        max_length=2000,  # keeps the longest percent-encoded URL under the server's 64 KiB limit
     ),
 ]
 TopicFilter = Annotated[str | None, Parameter(description="Only policies with this topic slug.", max_length=160)]
@@ -134,7 +134,7 @@ class ComparisonController(Controller):
                     f"Comma-separated actor slugs, 2 to {MAX_ACTORS}, no duplicates, e.g. `edi-rama,keir-starmer`."
                 ),
                 schema_extra={"pattern": rf"^{LIST_ITEM}(,{LIST_ITEM}){{1,{MAX_ACTORS - 1}}}$"},
-                max_length=2000,
+                max_length=1700,  # ten slugs of the longest length
             ),
         ],
         as_of: AsOf = None,
