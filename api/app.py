@@ -17,7 +17,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
-from api.middleware import add_response_headers, reject_nul_bytes, request_context_middleware
+from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
 from api.policies.routes import PolicyController, TopicController
@@ -50,7 +50,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware],
         before_send=[add_response_headers],
-        before_request=reject_nul_bytes,
+        before_request=check_request,
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"]),
         request_max_body_size=settings.max_body_bytes,

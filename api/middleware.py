@@ -14,9 +14,12 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_406_NOT_ACCEPTABLE
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from api.errors import InvalidParameter
+from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter
+from api.representations import JSON, best_match
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 SECURITY_HEADERS = {
@@ -67,6 +70,28 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
     for name, value in state.get("rate_limit_headers", {}).items():
         headers[name] = value
     state["response_status"] = message["status"]
+
+
+CSV_CAPABLE = re.compile(r"^/v1/(compare/[^/]+|policies/[^/]+/(positions|timeline|changes))$")
+
+
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """Before any handler: refuse what no handler could serve well (406, or 400 for NUL characters)."""
+    reject_unacceptable(request)
+    await reject_nul_bytes(request)
+
+
+def reject_unacceptable(request: Request[Any, Any, Any]) -> None:
+    """The JSON API answers 406 when `Accept` rules out JSON (comparisons negotiate CSV themselves)."""
+    header = request.headers.get("accept")
+    path = request.url.path
+    if not header or not header.strip() or not path.startswith("/v1/") or CSV_CAPABLE.match(path):
+        return
+    if best_match(header, [JSON, PROBLEM_MEDIA_TYPE]) is None:
+        raise HTTPException(
+            status_code=HTTP_406_NOT_ACCEPTABLE,
+            detail=f"This endpoint produces {JSON}; the Accept header does not allow it.",
+        )
 
 
 async def reject_nul_bytes(request: Request[Any, Any, Any]) -> None:
