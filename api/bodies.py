@@ -22,6 +22,11 @@ class MalformedJson(ApiError):
     title = "Malformed JSON"
 
 
+def given_fields(data: msgspec.Struct) -> dict[str, Any]:
+    """The fields a partial-update body actually carries (those left `UNSET` are not changes)."""
+    return {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+
+
 def documented_body(operation_id: str, struct: type[T]) -> type[T]:
     """Record that ``operation_id`` takes ``struct`` as its JSON body (for the OpenAPI document)."""
     DOCUMENTED_BODIES[operation_id] = struct

@@ -1,10 +1,10 @@
 """Writing actors, their aliases and roles (admin keys), each request in one transaction."""
 
-import msgspec
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
+from api.bodies import given_fields
 from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
 from db.models import Actor, ActorAlias, ActorRole
 
@@ -38,7 +38,7 @@ async def create_actor(session: AsyncSession, data: ActorCreate) -> None:
 
 async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> None:
     actor_id = await _actor_id(session, slug)
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = given_fields(data)
     aliases = changes.pop("aliases", None)
     # Always touch the actor row, so an alias-only change still leaves a revision with its author.
     await session.execute(update(Actor).where(Actor.id == actor_id).values(**changes, updated_at=func.now()))

@@ -236,21 +236,6 @@ async def version_and_actors(
     return rows[0]["version"], actors
 
 
-async def resolve_actors(
-    connection: asyncpg.Connection, slugs: Sequence[str], *, parameter: str
-) -> list[tuple[int, ActorRef]]:
-    """Actors in the order given, or 404 naming every unknown slug."""
-    rows = await connection.fetch("SELECT id, slug, name, kind FROM actor WHERE slug = ANY($1::text[])", list(slugs))
-    by_slug = {row["slug"]: row for row in rows}
-    missing = [slug for slug in slugs if slug not in by_slug]
-    if missing:
-        raise UnknownSlugs("actor", missing, location="query", name=parameter)
-    return [
-        (by_slug[s]["id"], ActorRef(slug=s, name=by_slug[s]["name"], kind=ACTOR_KINDS[by_slug[s]["kind"]]))
-        for s in slugs
-    ]
-
-
 async def resolve_ids(
     connection: asyncpg.Connection,
     table: str,

@@ -73,18 +73,17 @@ def today() -> date:
 async def respond(
     request: Request[Any, Any, Any],
     pg: Pg,
-    requested: ResponseFormat | None,
+    representation: ResponseFormat,
     resolved: tuple[object, ...],
     compute: Callable[[], Awaitable[T]],
     to_csv: Callable[[T], str],
     filename: str,
     version: int | None = None,
 ) -> Response[Any]:
-    """Negotiate the format, answer 304 when the ETag is current, otherwise compute and encode.
+    """Answer 304 when the ETag is current, otherwise compute and encode in the negotiated ``representation``.
 
     ``version`` is the data version when the caller already fetched it with its own first query.
     """
-    representation = choose_format(request, requested)
     if version is None:
         version = await queries.data_version(pg)
     etag = strong_etag(version, request, *resolved, representation.value)
@@ -151,7 +150,7 @@ class ComparisonController(Controller):
         day = as_of or today()
         recorded = recorded_at(as_recorded)
 
-        choose_format(request, format)  # 406 before any query
+        representation = choose_format(request, format)  # 406 before any query
         version, resolved_actors = await queries.version_and_actors(pg, slugs, parameter="actors")
 
         async def compute() -> ActorComparison:
@@ -169,7 +168,7 @@ class ComparisonController(Controller):
         return await respond(
             request,
             pg,
-            format,
+            representation,
             (day, recorded),
             compute,
             csv_export.actor_comparison_csv,
@@ -200,9 +199,10 @@ class ComparisonController(Controller):
         """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
         recorded = recorded_at(as_recorded)
+        representation = choose_format(request, format)  # 406 before any query
+        version, ((actor_id, actor_ref),) = await queries.version_and_actors(pg, [actor], parameter="actor")
 
         async def compute() -> DateComparison:
-            ((actor_id, actor_ref),) = await queries.resolve_actors(pg, [actor], parameter="actor")
             policy_ids, topic_id = await _policy_filters(pg, policies, topic)
             found = await queries.effective_stances(
                 pg,
@@ -215,7 +215,14 @@ class ComparisonController(Controller):
             return build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
 
         return await respond(
-            request, pg, format, (recorded,), compute, csv_export.date_comparison_csv, f"compare-dates-{actor}"
+            request,
+            pg,
+            representation,
+            (recorded,),
+            compute,
+            csv_export.date_comparison_csv,
+            f"compare-dates-{actor}",
+            version=version,
         )
 
 
@@ -248,7 +255,13 @@ class PolicyComparisonController(Controller):
             return build.policy_positions(policy_id, policy, day, found)
 
         return await respond(
-            request, pg, format, (day, recorded), compute, csv_export.policy_positions_csv, f"{slug}-positions"
+            request,
+            pg,
+            choose_format(request, format),
+            (day, recorded),
+            compute,
+            csv_export.policy_positions_csv,
+            f"{slug}-positions",
         )
 
     @get(
@@ -280,7 +293,13 @@ class PolicyComparisonController(Controller):
             )
 
         return await respond(
-            request, pg, format, (recorded,), compute, csv_export.policy_timeline_csv, f"{slug}-timeline"
+            request,
+            pg,
+            choose_format(request, format),
+            (recorded,),
+            compute,
+            csv_export.policy_timeline_csv,
+            f"{slug}-timeline",
         )
 
     @get(
@@ -313,5 +332,11 @@ class PolicyComparisonController(Controller):
             return build.policy_changes(policy_id, policy, from_date, to_date, found)
 
         return await respond(
-            request, pg, format, (recorded,), compute, csv_export.policy_changes_csv, f"{slug}-changes"
+            request,
+            pg,
+            choose_format(request, format),
+            (recorded,),
+            compute,
+            csv_export.policy_changes_csv,
+            f"{slug}-changes",
         )

@@ -1,9 +1,9 @@
 """Writing policies, their topics and relations (admin keys), each request in one transaction."""
 
-import msgspec
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.bodies import given_fields
 from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
 from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
 from db.models import Policy, PolicyRelation, Topic, policy_topic
@@ -49,7 +49,7 @@ async def create_policy(session: AsyncSession, data: PolicyCreate) -> None:
 
 async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) -> None:
     policy_id = await _policy_id(session, slug)
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = given_fields(data)
     topics = changes.pop("topics", None)
     # Always touch the policy row, so a topics-only change still leaves a revision with its author.
     await session.execute(update(Policy).where(Policy.id == policy_id).values(**changes, updated_at=func.now()))

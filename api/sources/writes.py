@@ -6,6 +6,7 @@ import msgspec
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.bodies import given_fields
 from api.errors import Conflict, UnknownSlugs
 from api.sources.write_schemas import SourceCreate, SourceUpdate
 from db.models import Source
@@ -23,6 +24,6 @@ async def update_source(session: AsyncSession, slug: str, data: SourceUpdate) ->
     source_id = await session.scalar(select(Source.id).where(Source.slug == slug).with_for_update())
     if source_id is None:
         raise UnknownSlugs("source", [slug])
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = given_fields(data)
     if changes:
         await session.execute(update(Source).where(Source.id == source_id).values(**changes, updated_at=func.now()))

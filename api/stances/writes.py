@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Any
 
-import msgspec
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.bodies import given_fields
 from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
 from api.preconditions import check_if_match, entity_etag
 from api.quotes import occurs_in
@@ -183,7 +183,7 @@ async def update_stance(session: AsyncSession, slug: str, if_match: set[str], da
     """Apply a correction when `If-Match` carries the current ETag (412 otherwise); exactly one racer wins."""
     current = await _locked_stance(session, slug)
     check_if_match(if_match, entity_etag(current.slug, current.version))
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = given_fields(data)
     position = changes.get("position", current.position)
     ambiguity = changes.get("ambiguity", current.ambiguity)
     if "position" in changes and changes["position"] is not None and "ambiguity" not in changes:
@@ -233,7 +233,7 @@ async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], 
     if current is None:
         raise UnknownSlugs("evidence", [slug])
     check_if_match(if_match, entity_etag(current.slug, current.version))
-    changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+    changes = given_fields(data)
     errors: list[InvalidField] = []
     if "speaker" in changes:
         speaker = changes.pop("speaker")
