@@ -12,16 +12,20 @@ from sqlalchemy import func
 from api.migrations import upgrade_to_head
 from db.embedded import database_url
 from db.engine import make_engine
-from seeds.loader import DATA_DIR, SeedError, load_dataset, read_dataset
+from seeds.loader import DATA_DIR, SeedError, is_empty, load_dataset, read_dataset
 
 
-def _seed(url: str, data_dir: Path) -> None:
+def _seed(url: str, data_dir: Path, *, only_if_empty: bool = False) -> None:
+    """Load the seed files; with ``only_if_empty`` (what ``serve`` does) only into a database with no records."""
     dataset = read_dataset(data_dir)
 
     async def run() -> None:
         engine = make_engine(url, pool_size=1)
         try:
             async with engine.begin() as connection:
+                if only_if_empty and not await is_empty(connection):
+                    print("the database already holds records: seed data not loaded", file=sys.stderr)
+                    return
                 report = await load_dataset(connection, dataset)
         finally:
             await engine.dispose()
@@ -61,7 +65,7 @@ def command_serve(args: argparse.Namespace) -> int:
         upgrade_to_head(url)
     if embedded or args.seed:
         try:
-            _seed(url, DATA_DIR)
+            _seed(url, DATA_DIR, only_if_empty=True)
         except SeedError as exc:
             print(f"seed error: {exc}", file=sys.stderr)
             return 1
@@ -159,7 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("POSITIONS_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("POSITIONS_WORKERS", "1")))
     serve.add_argument("--migrate", action="store_true", help="run migrations first (always on the embedded default)")
-    serve.add_argument("--seed", action="store_true", help="load the seed data first (always on the embedded default)")
+    serve.add_argument(
+        "--seed",
+        action="store_true",
+        help="load the seed data into an empty database (always on the embedded default)",
+    )
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(handler=command_serve)
 

@@ -2,8 +2,10 @@
 
 Records are upserted on their natural keys (slugs; the role's actor, title and start date), and a row is
 only written when a value differs, so loading the same files twice changes nothing (not even
-``updated_at`` or the data version). Aliases, roles and topic links of seeded records that disappeared
-from the files are removed; stances and evidence are never deleted.
+``updated_at`` or the data version). The loader never deletes anything and never overwrites what an
+editor wrote: a row whose latest revision has another author than the loader (or the migration) is left
+as the editor made it, and aliases, roles and topic links are only ever added. ``positions serve`` loads the
+seeds only into an empty database (``is_empty``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 import yaml
-from sqlalchemy import Table, delete, func, select, text, tuple_
+from sqlalchemy import ColumnElement, Table, and_, exists, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +27,7 @@ from db.models import (
     Evidence,
     Policy,
     PolicyRelation,
+    Revision,
     Source,
     Stance,
     Topic,
@@ -161,7 +164,7 @@ async def _upsert(
     key: Sequence[str] | None = None,
     constraint: str | None = None,
 ) -> None:
-    """Insert rows, updating existing ones only where a value differs."""
+    """Insert rows, updating existing ones only where a value differs and no editor has changed them."""
     if not rows:
         return
     statement = insert(table).values(list(rows))
@@ -173,11 +176,45 @@ async def _upsert(
         constraint=constraint,
         set_={name: excluded[name] for name in updatable}
         | ({"updated_at": func.now()} if "updated_at" in table.c else {}),
-        where=tuple_(*(table.c[name] for name in updatable)).is_distinct_from(
-            tuple_(*(excluded[name] for name in updatable))
+        where=and_(
+            tuple_(*(table.c[name] for name in updatable)).is_distinct_from(
+                tuple_(*(excluded[name] for name in updatable))
+            ),
+            *([_not_edited(table)] if table.name in HISTORY_TABLES else []),
         ),
     )
     await connection.execute(statement)
+
+
+LOADER_AUTHORS = ("seed-loader", "migration")
+HISTORY_TABLES = frozenset({"actor", "actor_role", "policy", "policy_relation", "source", "stance", "evidence"})
+
+
+def _not_edited(table: Table) -> ColumnElement[bool]:
+    """True for rows no one but the loader (or the migration) ever changed: an editor's change is never overwritten."""
+    return ~exists().where(
+        Revision.entity_type == table.name,
+        Revision.entity_id == table.c.id,
+        Revision.author.not_in(LOADER_AUTHORS),
+    )
+
+
+async def _edited_ids(connection: AsyncConnection, table: str) -> set[int]:
+    """Ids of the rows of ``table`` that an editor changed (their aliases, roles and topics are the editor's too)."""
+    rows = await connection.execute(
+        select(Revision.entity_id)
+        .where(Revision.entity_type == table, Revision.author.not_in(LOADER_AUTHORS))
+        .distinct()
+    )
+    return set(rows.scalars())
+
+
+async def is_empty(connection: AsyncConnection) -> bool:
+    """Whether the database holds no records at all (the only state ``positions serve`` seeds)."""
+    for model in (Actor, Policy, Source, Stance, Topic):
+        if await connection.scalar(select(_table(model).c.id).limit(1)) is not None:
+            return False
+    return True
 
 
 async def _ids(connection: AsyncConnection, table: Table) -> dict[str, int]:
@@ -256,15 +293,13 @@ def _source_row(source: SeedSource) -> dict[str, Any]:
 
 async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
     table = _table(ActorAlias)
-    wanted = {(actor_ids[a.slug], alias) for a in actors for alias in a.aliases}
+    edited = await _edited_ids(connection, "actor")
+    wanted = {(actor_ids[a.slug], alias) for a in actors for alias in a.aliases if actor_ids[a.slug] not in edited}
     seeded = [actor_ids[a.slug] for a in actors]
     existing = {
         (row.actor_id, row.alias)
         for row in await connection.execute(select(table.c.actor_id, table.c.alias).where(table.c.actor_id.in_(seeded)))
     }
-    stale = existing - wanted
-    if stale:
-        await connection.execute(delete(table).where(tuple_(table.c.actor_id, table.c.alias).in_(sorted(stale))))
     missing = sorted(wanted - existing)
     if missing:
         await connection.execute(insert(table).values([{"actor_id": a, "alias": alias} for a, alias in missing]))
@@ -272,6 +307,7 @@ async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], ac
 
 async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
     table = _table(ActorRole)
+    edited = await _edited_ids(connection, "actor")
     rows = [
         {
             "actor_id": actor_ids[a.slug],
@@ -281,16 +317,9 @@ async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], acto
             "ended_on": role.ended_on,
         }
         for a in actors
+        if actor_ids[a.slug] not in edited
         for role in a.roles
     ]
-    seeded = [actor_ids[a.slug] for a in actors]
-    wanted = {(r["actor_id"], r["title"], r["started_on"]) for r in rows}
-    existing = await connection.execute(
-        select(table.c.id, table.c.actor_id, table.c.title, table.c.started_on).where(table.c.actor_id.in_(seeded))
-    )
-    stale = [row.id for row in existing if (row.actor_id, row.title, row.started_on) not in wanted]
-    if stale:
-        await connection.execute(delete(table).where(table.c.id.in_(stale)))
     await _upsert(
         connection,
         table,
@@ -303,7 +332,10 @@ async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], acto
 async def _sync_policy_topics(
     connection: AsyncConnection, policies: list[SeedPolicy], policy_ids: dict[str, int], topic_ids: dict[str, int]
 ) -> None:
-    wanted = {(policy_ids[p.slug], topic_ids[t]) for p in policies for t in p.topics}
+    edited = await _edited_ids(connection, "policy")
+    wanted = {
+        (policy_ids[p.slug], topic_ids[t]) for p in policies if policy_ids[p.slug] not in edited for t in p.topics
+    }
     seeded = [policy_ids[p.slug] for p in policies]
     existing = {
         (row.policy_id, row.topic_id)
@@ -311,11 +343,6 @@ async def _sync_policy_topics(
             select(policy_topic.c.policy_id, policy_topic.c.topic_id).where(policy_topic.c.policy_id.in_(seeded))
         )
     }
-    stale = existing - wanted
-    if stale:
-        await connection.execute(
-            delete(policy_topic).where(tuple_(policy_topic.c.policy_id, policy_topic.c.topic_id).in_(sorted(stale)))
-        )
     missing = sorted(wanted - existing)
     if missing:
         await connection.execute(insert(policy_topic).values([{"policy_id": p, "topic_id": t} for p, t in missing]))
