@@ -8,11 +8,13 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from api.actors.routes import ActorController
 from api.comparisons.routes import ComparisonController, PolicyComparisonController
 from api.database import engine_lifespan, provide_pg, provide_session
+from api.endpoints import Endpoint, endpoint_of
 from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
@@ -24,6 +26,7 @@ from api.policies.routes import PolicyController, TopicController
 from api.settings import Settings
 from api.sources.routes import SourceController
 from api.stances.routes import StanceController
+from api.writing import provide_write
 
 DASHBOARD_DIR = Path(__file__).resolve().parent / "dashboard" / "static"
 
@@ -45,7 +48,11 @@ def create_app(settings: Settings) -> Litestar:
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),
         ],
-        dependencies={"session": Provide(provide_session), "pg": Provide(provide_pg)},
+        dependencies={
+            "session": Provide(provide_session),
+            "pg": Provide(provide_pg),
+            "write": Provide(provide_write),
+        },
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size)],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware],
@@ -57,8 +64,19 @@ def create_app(settings: Settings) -> Litestar:
         state=State({"head_revision": head_revision(), "settings": settings}),
         debug=settings.debug,
     )
-    enrich(openapi_document(app))
+    enrich(openapi_document(app), declared_endpoints(app))
     return app
+
+
+def declared_endpoints(app: Litestar) -> dict[str, Endpoint]:
+    """What each operation declares about itself (``api.endpoints``), by operationId."""
+    return {
+        handler.operation_id: endpoint_of(handler)
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if isinstance(handler.operation_id, str)
+    }
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:

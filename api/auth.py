@@ -1,8 +1,8 @@
 """API keys: created from the command line, stored as SHA-256 hashes, sent as ``Authorization: Bearer``.
 
-Reads are public; every write calls ``authenticate`` inside its transaction, which checks the key and its
-scope, counts the write against the key's rate limit, and records the key's name as the author of every
-change the transaction makes (the revision trigger reads ``positions.author``).
+Reads are public; every write goes through ``api.writing.provide_write``, which calls ``authenticate`` (the
+key, its scope and the key's rate limit) and then ``set_author`` inside the write's transaction, so the
+key's name is the author of every change it makes (the revision trigger reads ``positions.author``).
 """
 
 import hashlib
@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, RateLimited, Unauthorized
 from db.enums import KeyScope
@@ -50,7 +50,8 @@ def generate_key() -> NewKey:
     return NewKey(secret=secret, prefix=prefix, key_hash=hash_key(secret))
 
 
-def _bearer_token(request: Request[Any, Any, Any]) -> str:
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    """The key from `Authorization: Bearer …` (401 when missing); checked before the body is read."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -59,41 +60,53 @@ def _bearer_token(request: Request[Any, Any, Any]) -> str:
 
 
 async def authenticate(
-    request: Request[Any, Any, Any], session: AsyncSession, required: KeyScope = KeyScope.EDITOR
+    request: Request[Any, Any, Any], session: AsyncSession, token: str, required: KeyScope = KeyScope.EDITOR
 ) -> Editor:
-    """Check the bearer key (401 missing/unknown/revoked, 403 scope), count the write (429), set the author."""
-    token = _bearer_token(request)
-    key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == hash_key(token)))).scalar_one_or_none()
-    if key is None:
-        raise Unauthorized("Unknown API key.")
-    if key.revoked_at is not None:
-        raise Unauthorized("This API key has been revoked.")
-    if required is KeyScope.ADMIN and key.scope is not KeyScope.ADMIN:
-        raise Forbidden("This operation needs an admin key; this key has the editor scope.")
-    await enforce_rate_limit(request, request.app.state.engine, key.id, request.app.state.settings.write_rate_limit)
-    await session.execute(text("SELECT set_config('positions.author', :author, true)"), {"author": key.name})
-    return Editor(key_id=key.id, name=key.name, scope=key.scope)
+    """Check the key (401 unknown/revoked, 403 scope) and count the write (429), in one short transaction.
 
-
-async def enforce_rate_limit(request: Request[Any, Any, Any], engine: AsyncEngine, key_id: int, limit: int) -> None:
-    """Fixed-window count of writes per key, kept in PostgreSQL so every server process shares it.
-
-    Counted in its own short transaction, so a write that fails still counts and the counter never
-    holds the write's locks.
+    It runs on the request's own session before the write's transaction begins, so a request never holds
+    two pooled connections (holding one while waiting for a second deadlocks the pool under load), and the
+    count is committed on its own: a write that fails still counts, and the counter row's lock is never held
+    for the duration of a write.
     """
+    async with session.begin():
+        key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == hash_key(token)))).scalar_one_or_none()
+        if key is None:
+            raise Unauthorized("Unknown API key.")
+        if key.revoked_at is not None:
+            raise Unauthorized("This API key has been revoked.")
+        if required is KeyScope.ADMIN and key.scope is not KeyScope.ADMIN:
+            raise Forbidden("This operation needs an admin key; this key has the editor scope.")
+        editor = Editor(key_id=key.id, name=key.name, scope=key.scope)
+        count = await _count_write(session, key.id)
+    _enforce_rate_limit(request, count, request.app.state.settings.write_rate_limit)
+    return editor
+
+
+async def set_author(session: AsyncSession, editor: Editor) -> None:
+    """Record the key's name as the author of every change the current transaction makes."""
+    await session.execute(text("SELECT set_config('positions.author', :author, true)"), {"author": editor.name})
+
+
+async def _count_write(session: AsyncSession, key_id: int) -> int:
+    """Fixed-window count of writes per key, kept in PostgreSQL so every server process shares it."""
+    window_start = datetime.now(UTC).replace(second=0, microsecond=0)
+    count: int = (
+        await session.execute(
+            text(
+                "INSERT INTO rate_limit_window (api_key_id, window_start, request_count) VALUES (:key, :start, 1) "
+                "ON CONFLICT (api_key_id, window_start) "
+                "DO UPDATE SET request_count = rate_limit_window.request_count + 1 RETURNING request_count"
+            ),
+            {"key": key_id, "start": window_start},
+        )
+    ).scalar_one()
+    return count
+
+
+def _enforce_rate_limit(request: Request[Any, Any, Any], count: int, limit: int) -> None:
     now = datetime.now(UTC)
     window_start = now.replace(second=0, microsecond=0)
-    async with engine.begin() as connection:
-        count = (
-            await connection.execute(
-                text(
-                    "INSERT INTO rate_limit_window (api_key_id, window_start, request_count) VALUES (:key, :start, 1) "
-                    "ON CONFLICT (api_key_id, window_start) "
-                    "DO UPDATE SET request_count = rate_limit_window.request_count + 1 RETURNING request_count"
-                ),
-                {"key": key_id, "start": window_start},
-            )
-        ).scalar_one()
     reset = max(1, math.ceil((window_start + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()))
     remaining = max(0, limit - count)
     headers = {

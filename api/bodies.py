@@ -1,8 +1,8 @@
 """Request bodies: JSON only, decoded into msgspec Structs with every invalid field reported at once.
 
 msgspec stops at the first error, so after a failed decode each field is checked on its own and the
-422 problem lists them all. Handlers call ``parse_body``; ``DOCUMENTED_BODIES`` tells the OpenAPI
-document which Struct each write operation takes.
+422 problem lists them all. The write dependency (``api.writing``) calls ``parse_body`` with the Struct the
+handler declares in ``endpoint(body=...)``, before any database connection is taken.
 """
 
 from typing import Any, TypeVar, get_args, get_origin
@@ -13,7 +13,6 @@ from litestar import Request
 from api.errors import ApiError, InvalidField, Unprocessable, UnsupportedMediaType
 
 T = TypeVar("T", bound=msgspec.Struct)
-DOCUMENTED_BODIES: dict[str, type[msgspec.Struct]] = {}
 
 
 class MalformedJson(ApiError):
@@ -25,12 +24,6 @@ class MalformedJson(ApiError):
 def given_fields(data: msgspec.Struct) -> dict[str, Any]:
     """The fields a partial-update body actually carries (those left `UNSET` are not changes)."""
     return {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
-
-
-def documented_body(operation_id: str, struct: type[T]) -> type[T]:
-    """Record that ``operation_id`` takes ``struct`` as its JSON body (for the OpenAPI document)."""
-    DOCUMENTED_BODIES[operation_id] = struct
-    return struct
 
 
 def _field_errors(struct: type[msgspec.Struct], raw: object, path: str) -> list[InvalidField]:

@@ -157,6 +157,14 @@ class DatabaseUnavailable(ApiError):
     title = "Database unavailable"
 
 
+class WriteOutcomeUnknown(ApiError):
+    """The connection died during COMMIT: the write may or may not be stored."""
+
+    status = 503
+    code = "write-outcome-unknown"
+    title = "Write outcome unknown"
+
+
 HTTP_CODES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "Bad request"),
     401: ("unauthorized", "Unauthorized"),

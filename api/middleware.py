@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_406_NOT_ACCEPTABLE
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from api.endpoints import endpoint_of
 from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter
 from api.representations import JSON, best_match
 
@@ -72,9 +73,6 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
     state["response_status"] = message["status"]
 
 
-CSV_CAPABLE = re.compile(r"^/v1/(compare/[^/]+|policies/[^/]+/(positions|timeline|changes))$")
-
-
 async def check_request(request: Request[Any, Any, Any]) -> None:
     """Before any handler: refuse what no handler could serve well (406, or 400 for NUL characters)."""
     reject_unacceptable(request)
@@ -82,10 +80,11 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
 
 
 def reject_unacceptable(request: Request[Any, Any, Any]) -> None:
-    """The JSON API answers 406 when `Accept` rules out JSON (comparisons negotiate CSV themselves)."""
+    """The JSON API answers 406 when `Accept` rules out JSON (endpoints that declare `csv` negotiate themselves)."""
     header = request.headers.get("accept")
-    path = request.url.path
-    if not header or not header.strip() or not path.startswith("/v1/") or CSV_CAPABLE.match(path):
+    if not header or not header.strip() or not request.url.path.startswith("/v1/"):
+        return
+    if endpoint_of(request.route_handler).csv:
         return
     if best_match(header, [JSON, PROBLEM_MEDIA_TYPE]) is None:
         raise HTTPException(

@@ -5,6 +5,7 @@ from typing import Any
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
+from api.endpoints import READ_ONLY, Endpoint
 from api.errors import PROBLEM_MEDIA_TYPE, Problem
 
 PROBLEM_DESCRIPTIONS = {
@@ -27,7 +28,6 @@ READ_ERRORS = (400, 404, 503)
 WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429, 503)
 UPDATE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 CONDITIONAL_UPDATE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
-IF_MATCH_OPERATIONS = {"updateStance", "retractStance", "updateEvidence"}
 WRITE_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
@@ -116,11 +116,11 @@ CACHED_HEADERS = {
 }
 
 
-def _document_csv_and_caching(document: dict[str, Any]) -> None:
-    """Comparison operations answer CSV too and carry ETag/Cache-Control headers."""
+def _document_csv_and_caching(document: dict[str, Any], endpoints: dict[str, Endpoint]) -> None:
+    """Operations that declare `csv` answer CSV too and carry ETag/Cache-Control headers."""
     for path_item in document.get("paths", {}).values():
         operation = path_item.get("get")
-        if not operation or "comparisons" not in operation.get("tags", []):
+        if not operation or not endpoints.get(operation.get("operationId", ""), READ_ONLY).csv:
             continue
         ok = operation["responses"]["200"]
         ok["description"] = "The comparison as JSON, or as CSV (one flat row per actor and policy) when asked."
@@ -138,15 +138,29 @@ def _document_csv_and_caching(document: dict[str, Any]) -> None:
         )
 
 
-def _document_request_bodies(document: dict[str, Any]) -> None:
-    """Write operations parse their bodies themselves (to report every invalid field); document them here."""
+IDEMPOTENCY_KEY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any unique string (up to 200 characters) that makes a retried POST write once.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+IF_MATCH_HEADER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "The resource's current ETag, from its last read.",
+    "schema": {"type": "string"},
+}
+
+
+def _document_request_bodies(document: dict[str, Any], endpoints: dict[str, Endpoint]) -> None:
+    """Writes parse their bodies themselves (to report every invalid field): document what each declares."""
     import msgspec
 
-    from api.bodies import DOCUMENTED_BODIES
-
-    if not DOCUMENTED_BODIES:
+    structs = sorted({spec.body for spec in endpoints.values() if spec.body}, key=lambda struct: struct.__name__)
+    if not structs:
         return
-    structs = sorted(set(DOCUMENTED_BODIES.values()), key=lambda struct: struct.__name__)
     _, components = msgspec.json.schema_components(structs, ref_template="#/components/schemas/{name}")
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name, component in components.items():
@@ -156,32 +170,18 @@ def _document_request_bodies(document: dict[str, Any]) -> None:
         schemas.setdefault(name, component)
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
-            struct = DOCUMENTED_BODIES.get(operation.get("operationId", "")) if isinstance(operation, dict) else None
-            if struct is not None:
+            spec = endpoints.get(operation.get("operationId", "")) if isinstance(operation, dict) else None
+            if spec is None:
+                continue
+            if spec.body is not None:
                 operation["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{struct.__name__}"}}},
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{spec.body.__name__}"}}},
                 }
-            if isinstance(operation, dict) and operation.get("operationId") == "createStance":
-                operation.setdefault("parameters", []).append(
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "description": "Any unique string (up to 200 characters) that makes a retried POST write once.",
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                    }
-                )
-            if isinstance(operation, dict) and operation.get("operationId") in IF_MATCH_OPERATIONS:
-                operation.setdefault("parameters", []).append(
-                    {
-                        "name": "If-Match",
-                        "in": "header",
-                        "required": True,
-                        "description": "The resource's current ETag, from its last read.",
-                        "schema": {"type": "string"},
-                    }
-                )
+            if spec.idempotent:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY_HEADER))
+            if spec.if_match:
+                operation.setdefault("parameters", []).append(dict(IF_MATCH_HEADER))
 
 
 RECORD_SNAPSHOT = {
@@ -202,9 +202,10 @@ def _name_record_snapshots(document: dict[str, Any]) -> None:
         revision["properties"][name] = {"oneOf": [{"$ref": "#/components/schemas/RecordSnapshot"}, {"type": "null"}]}
 
 
-def enrich(document: dict[str, Any]) -> None:
-    """Finish the generated document in place: request bodies, descriptions, CSV alternatives, caching headers."""
-    _document_request_bodies(document)
+def enrich(document: dict[str, Any], endpoints: dict[str, Endpoint]) -> None:
+    """Finish the generated document in place from what each operation declares (``endpoints``, by operationId):
+    request bodies and their headers, descriptions, CSV alternatives, caching headers."""
+    _document_request_bodies(document, endpoints)
     _name_record_snapshots(document)
     _describe_components(document)
-    _document_csv_and_caching(document)
+    _document_csv_and_caching(document, endpoints)

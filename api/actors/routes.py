@@ -1,26 +1,22 @@
-"""GET /v1/actors and /v1/actors/{slug}."""
+"""/v1/actors: list, search and read actors; admins create and correct them and set their roles."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.params import Parameter
 
 from api.actors import queries, writes
 from api.actors.schemas import ActorDetail, ActorPage
 from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
-from api.bodies import documented_body
 from api.database import Session
+from api.endpoints import endpoint
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, recorded_at
-from api.writing import write_then_read
+from api.writing import Write
 from db.enums import ActorKind, KeyScope
 
 SlugPath = Annotated[str, Parameter(description="The actor's slug, e.g. `edi-rama`.", max_length=160)]
-
-documented_body("createActor", ActorCreate)
-documented_body("updateActor", ActorUpdate)
-documented_body("replaceActorRoles", ActorRolesReplace)
 
 
 class ActorController(Controller):
@@ -82,17 +78,13 @@ class ActorController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
+        opt=endpoint(body=ActorCreate, scope=KeyScope.ADMIN),
     )
-    async def create_actor(self, request: Request[Any, Any, Any], session: Session) -> ActorDetail:
+    async def create_actor(self, write: Write) -> ActorDetail:
         """Needs an admin key. Slugs are permanent public ids: 409 when taken."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            ActorCreate,
-            lambda data: writes.create_actor(session, data),
-            lambda data: queries.get_actor(session, data.slug),
-        )
+        data = write.body(ActorCreate)
+        await writes.create_actor(write.session, data)
+        return await queries.get_actor(write.session, data.slug)
 
     @patch(
         "/{slug:str}",
@@ -100,17 +92,12 @@ class ActorController(Controller):
         summary="Correct an actor",
         security=WRITE_SECURITY,
         responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=ActorUpdate, scope=KeyScope.ADMIN),
     )
-    async def update_actor(self, request: Request[Any, Any, Any], session: Session, slug: SlugPath) -> ActorDetail:
+    async def update_actor(self, write: Write, slug: SlugPath) -> ActorDetail:
         """Needs an admin key. Only the fields given change; `aliases` replaces the list."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            ActorUpdate,
-            lambda data: writes.update_actor(session, slug, data),
-            lambda _: queries.get_actor(session, slug),
-        )
+        await writes.update_actor(write.session, slug, write.body(ActorUpdate))
+        return await queries.get_actor(write.session, slug)
 
     @put(
         "/{slug:str}/roles",
@@ -118,14 +105,9 @@ class ActorController(Controller):
         summary="Set an actor's roles",
         security=WRITE_SECURITY,
         responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=ActorRolesReplace, scope=KeyScope.ADMIN),
     )
-    async def replace_roles(self, request: Request[Any, Any, Any], session: Session, slug: SlugPath) -> ActorDetail:
+    async def replace_roles(self, write: Write, slug: SlugPath) -> ActorDetail:
         """Needs an admin key. The listed roles become the actor's complete list of roles."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            ActorRolesReplace,
-            lambda data: writes.replace_roles(session, slug, data),
-            lambda _: queries.get_actor(session, slug),
-        )
+        await writes.replace_roles(write.session, slug, write.body(ActorRolesReplace))
+        return await queries.get_actor(write.session, slug)

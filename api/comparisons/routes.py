@@ -22,6 +22,7 @@ from api.comparisons.schemas import (
     TimelineEntry,
 )
 from api.database import Pg
+from api.endpoints import endpoint
 from api.errors import InvalidParameter
 from api.openapi import problem_responses
 from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
@@ -119,6 +120,7 @@ class ComparisonController(Controller):
     @get(
         "/actors",
         operation_id="compareActors",
+        opt=endpoint(csv=True),
         summary="Compare actors' positions",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )
@@ -179,6 +181,7 @@ class ComparisonController(Controller):
     @get(
         "/dates",
         operation_id="compareDates",
+        opt=endpoint(csv=True),
         summary="Compare an actor's positions between two dates",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )
@@ -233,6 +236,7 @@ class PolicyComparisonController(Controller):
     @get(
         "/positions",
         operation_id="getPolicyPositions",
+        opt=endpoint(csv=True),
         summary="Every actor's position on a policy as of a date",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )
@@ -267,6 +271,7 @@ class PolicyComparisonController(Controller):
     @get(
         "/timeline",
         operation_id="getPolicyTimeline",
+        opt=endpoint(csv=True),
         summary="Every stance on a policy in date order",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )
@@ -305,6 +310,7 @@ class PolicyComparisonController(Controller):
     @get(
         "/changes",
         operation_id="getPolicyChanges",
+        opt=endpoint(csv=True),
         summary="Actors whose position on a policy changed between two dates",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )

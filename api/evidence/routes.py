@@ -1,14 +1,13 @@
-"""GET /v1/evidence and /v1/evidence/{slug}."""
+"""/v1/evidence: list, read and correct evidence, and its revision history."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, patch
+from litestar import Controller, Response, get, patch
 from litestar.params import Parameter
 
-from api.auth import authenticate
-from api.bodies import documented_body, parse_body
 from api.database import Session
+from api.endpoints import endpoint
 from api.evidence import queries
 from api.evidence.schemas import EvidenceDetail, EvidencePage
 from api.history import queries as history
@@ -17,18 +16,16 @@ from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, recorded_at
-from api.preconditions import entity_etag, required_if_match
+from api.preconditions import entity_etag
 from api.stances import writes
 from api.stances.write_schemas import EvidenceUpdate
-from db.enums import EvidenceKind
+from api.writing import Write
+from db.enums import EvidenceKind, KeyScope
 from db.models import Actor, Policy, Source
 
 EvidenceSlug = Annotated[
     str, Parameter(description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170)
 ]
-
-
-documented_body("updateEvidence", EvidenceUpdate)
 
 
 class EvidenceController(Controller):
@@ -114,16 +111,12 @@ class EvidenceController(Controller):
         summary="Correct a piece of evidence",
         security=WRITE_SECURITY,
         responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
+        opt=endpoint(body=EvidenceUpdate, scope=KeyScope.EDITOR, if_match=True),
     )
-    async def update_evidence(
-        self, request: Request[Any, Any, Any], session: Session, slug: EvidenceSlug
-    ) -> Response[EvidenceDetail]:
+    async def update_evidence(self, write: Write, slug: EvidenceSlug) -> Response[EvidenceDetail]:
         """Change the given fields. Needs an editor key and `If-Match` with the current ETag (412 if stale)."""
-        async with session.begin():
-            await authenticate(request, session)
-            data = await parse_body(request, EvidenceUpdate)
-            await writes.update_evidence(session, slug, required_if_match(request), data)
-            evidence = await queries.get_evidence(session, slug)
+        await writes.update_evidence(write.session, slug, write.if_match, write.body(EvidenceUpdate))
+        evidence = await queries.get_evidence(write.session, slug)
         return Response(evidence, headers={"ETag": entity_etag(evidence.slug, evidence.version)})
 
     @get(

@@ -1,12 +1,12 @@
-"""GET /v1/policies, /v1/policies/{slug} and /v1/topics."""
+"""/v1/policies and /v1/topics: list and read policies and topics; admins create and correct policies."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.params import Parameter
 
-from api.bodies import documented_body
 from api.database import Session
+from api.endpoints import endpoint
 from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
@@ -14,15 +14,11 @@ from api.params import AsRecorded, recorded_at
 from api.policies import queries, writes
 from api.policies.schemas import PolicyDetail, PolicyPage, TopicList
 from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
-from api.writing import write_then_read
+from api.writing import Write
 from db.enums import KeyScope
 from db.models import Topic
 
 PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
-
-documented_body("createPolicy", PolicyCreate)
-documented_body("updatePolicy", PolicyUpdate)
-documented_body("replacePolicyRelations", PolicyRelationsReplace)
 
 
 class PolicyController(Controller):
@@ -73,17 +69,13 @@ class PolicyController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
+        opt=endpoint(body=PolicyCreate, scope=KeyScope.ADMIN),
     )
-    async def create_policy(self, request: Request[Any, Any, Any], session: Session) -> PolicyDetail:
+    async def create_policy(self, write: Write) -> PolicyDetail:
         """Needs an admin key. Slugs are permanent public ids: 409 when taken."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            PolicyCreate,
-            lambda data: writes.create_policy(session, data),
-            lambda data: queries.get_policy(session, data.slug),
-        )
+        data = write.body(PolicyCreate)
+        await writes.create_policy(write.session, data)
+        return await queries.get_policy(write.session, data.slug)
 
     @patch(
         "/{slug:str}",
@@ -91,17 +83,12 @@ class PolicyController(Controller):
         summary="Correct a policy",
         security=WRITE_SECURITY,
         responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=PolicyUpdate, scope=KeyScope.ADMIN),
     )
-    async def update_policy(self, request: Request[Any, Any, Any], session: Session, slug: PolicySlug) -> PolicyDetail:
+    async def update_policy(self, write: Write, slug: PolicySlug) -> PolicyDetail:
         """Needs an admin key. Only the fields given change; `topics` replaces the list."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            PolicyUpdate,
-            lambda data: writes.update_policy(session, slug, data),
-            lambda _: queries.get_policy(session, slug),
-        )
+        await writes.update_policy(write.session, slug, write.body(PolicyUpdate))
+        return await queries.get_policy(write.session, slug)
 
     @put(
         "/{slug:str}/relations",
@@ -109,19 +96,12 @@ class PolicyController(Controller):
         summary="Set a policy's relations",
         security=WRITE_SECURITY,
         responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=PolicyRelationsReplace, scope=KeyScope.ADMIN),
     )
-    async def replace_relations(
-        self, request: Request[Any, Any, Any], session: Session, slug: PolicySlug
-    ) -> PolicyDetail:
+    async def replace_relations(self, write: Write, slug: PolicySlug) -> PolicyDetail:
         """Needs an admin key. The listed relations become the policy's complete list of outgoing relations."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.ADMIN,
-            PolicyRelationsReplace,
-            lambda data: writes.replace_relations(session, slug, data),
-            lambda _: queries.get_policy(session, slug),
-        )
+        await writes.replace_relations(write.session, slug, write.body(PolicyRelationsReplace))
+        return await queries.get_policy(write.session, slug)
 
 
 class TopicController(Controller):

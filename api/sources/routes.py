@@ -1,24 +1,22 @@
-"""GET /v1/sources and /v1/sources/{slug}."""
+"""/v1/sources: list and read sources; editors create and correct them."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 
-from api.bodies import documented_body
 from api.database import Session
+from api.endpoints import endpoint
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, recorded_at
 from api.sources import queries, writes
 from api.sources.schemas import SourceDetail, SourcePage
 from api.sources.write_schemas import SourceCreate, SourceUpdate
-from api.writing import write_then_read
+from api.writing import Write
 from db.enums import KeyScope, SourceKind
 
-documented_body("createSource", SourceCreate)
-documented_body("updateSource", SourceUpdate)
 SourceSlug = Annotated[str, Parameter(description="The source's slug.", max_length=160)]
 
 
@@ -75,17 +73,13 @@ class SourceController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
+        opt=endpoint(body=SourceCreate, scope=KeyScope.EDITOR),
     )
-    async def create_source(self, request: Request[Any, Any, Any], session: Session) -> SourceDetail:
+    async def create_source(self, write: Write) -> SourceDetail:
         """Needs an editor key. Record only what the source gives; flag inferred values."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.EDITOR,
-            SourceCreate,
-            lambda data: writes.create_source(session, data),
-            lambda data: queries.get_source(session, data.slug),
-        )
+        data = write.body(SourceCreate)
+        await writes.create_source(write.session, data)
+        return await queries.get_source(write.session, data.slug)
 
     @patch(
         "/{slug:str}",
@@ -93,14 +87,9 @@ class SourceController(Controller):
         summary="Correct a source",
         security=WRITE_SECURITY,
         responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=SourceUpdate, scope=KeyScope.EDITOR),
     )
-    async def update_source(self, request: Request[Any, Any, Any], session: Session, slug: SourceSlug) -> SourceDetail:
+    async def update_source(self, write: Write, slug: SourceSlug) -> SourceDetail:
         """Needs an editor key. Only the fields given change."""
-        return await write_then_read(
-            request,
-            session,
-            KeyScope.EDITOR,
-            SourceUpdate,
-            lambda data: writes.update_source(session, slug, data),
-            lambda _: queries.get_source(session, slug),
-        )
+        await writes.update_source(write.session, slug, write.body(SourceUpdate))
+        return await queries.get_source(write.session, slug)

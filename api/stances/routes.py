@@ -1,15 +1,13 @@
-"""GET /v1/stances and /v1/stances/{slug}."""
+"""/v1/stances: list, read, record, correct and retract stances, and their revision history."""
 
 from datetime import date
-from typing import Annotated, Any, cast
+from typing import Annotated
 
-import msgspec
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import Parameter
 
-from api.auth import authenticate
-from api.bodies import documented_body, parse_body
 from api.database import Session
+from api.endpoints import endpoint
 from api.history import queries as history
 from api.history.schemas import RevisionHistory
 from api.idempotency import idempotent
@@ -17,10 +15,12 @@ from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, recorded_at
-from api.preconditions import entity_etag, required_if_match
+from api.preconditions import entity_etag
 from api.stances import queries, writes
 from api.stances.schemas import StancePage, StanceWithEvidence
 from api.stances.write_schemas import StanceCreate, StanceRetraction, StanceUpdate
+from api.writing import Write
+from db.enums import KeyScope
 from db.models import Actor, Policy, Topic
 
 StanceSlug = Annotated[
@@ -28,9 +28,12 @@ StanceSlug = Annotated[
 ]
 
 
-documented_body("createStance", StanceCreate)
-documented_body("updateStance", StanceUpdate)
-documented_body("retractStance", StanceRetraction)
+def _with_etag(stance: StanceWithEvidence) -> Response[StanceWithEvidence]:
+    return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+
+
+def _created_headers(stance: StanceWithEvidence) -> dict[str, str]:
+    return {"ETag": entity_etag(stance.slug, stance.version), "Location": f"/v1/stances/{stance.slug}"}
 
 
 class StanceController(Controller):
@@ -90,8 +93,7 @@ class StanceController(Controller):
     @get("/{slug:str}", operation_id="getStance", summary="Get a stance", responses=problem_responses(*READ_ERRORS))
     async def get_stance(self, session: Session, slug: StanceSlug) -> Response[StanceWithEvidence]:
         """One stance with its evidence; the `ETag` header is what `If-Match` needs for a correction."""
-        stance = await queries.get_stance(session, slug)
-        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+        return _with_etag(await queries.get_stance(session, slug))
 
     @post(
         "/",
@@ -100,25 +102,21 @@ class StanceController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
+        opt=endpoint(body=StanceCreate, scope=KeyScope.EDITOR, idempotent=True),
     )
-    async def create_stance(self, request: Request[Any, Any, Any], session: Session) -> Response[StanceWithEvidence]:
+    async def create_stance(self, write: Write) -> Response[StanceWithEvidence]:
         """Create a stance and all its evidence in one transaction: everything is stored or nothing.
 
         Needs an editor key. Send `Idempotency-Key` to make retries safe: a retry with the same key and
         body returns the first result; the same key with another body is a 422.
         """
-        async with session.begin():
-            editor = await authenticate(request, session)
-            data = await parse_body(request, StanceCreate)
+        data = write.body(StanceCreate)
 
-            async def write() -> tuple[int, bytes, dict[str, str]]:
-                await writes.create_stance(session, data)
-                stance = await queries.get_stance(session, data.slug)
-                headers = {"ETag": entity_etag(stance.slug, stance.version), "Location": f"/v1/stances/{stance.slug}"}
-                return 201, msgspec.json.encode(stance), headers
+        async def perform() -> StanceWithEvidence:
+            await writes.create_stance(write.session, data)
+            return await queries.get_stance(write.session, data.slug)
 
-            replayable = await idempotent(request, session, editor, write)
-            return cast("Response[StanceWithEvidence]", replayable)  # the encoded StanceWithEvidence
+        return await idempotent(write, StanceWithEvidence, perform, _created_headers)
 
     @patch(
         "/{slug:str}",
@@ -126,17 +124,12 @@ class StanceController(Controller):
         summary="Correct a stance",
         security=WRITE_SECURITY,
         responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
+        opt=endpoint(body=StanceUpdate, scope=KeyScope.EDITOR, if_match=True),
     )
-    async def update_stance(
-        self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
-    ) -> Response[StanceWithEvidence]:
+    async def update_stance(self, write: Write, slug: StanceSlug) -> Response[StanceWithEvidence]:
         """Change the given fields. Needs an editor key and `If-Match` with the current ETag (412 if stale)."""
-        async with session.begin():
-            await authenticate(request, session)
-            data = await parse_body(request, StanceUpdate)
-            await writes.update_stance(session, slug, required_if_match(request), data)
-            stance = await queries.get_stance(session, slug)
-        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+        await writes.update_stance(write.session, slug, write.if_match, write.body(StanceUpdate))
+        return _with_etag(await queries.get_stance(write.session, slug))
 
     @post(
         "/{slug:str}/retraction",
@@ -145,20 +138,15 @@ class StanceController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
         status_code=200,
+        opt=endpoint(body=StanceRetraction, scope=KeyScope.EDITOR, if_match=True),
     )
-    async def retract_stance(
-        self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
-    ) -> Response[StanceWithEvidence]:
+    async def retract_stance(self, write: Write, slug: StanceSlug) -> Response[StanceWithEvidence]:
         """Retract instead of delete: the record stays, with the reason, and stops counting from today.
 
         Needs an editor key and `If-Match` with the current ETag.
         """
-        async with session.begin():
-            await authenticate(request, session)
-            data = await parse_body(request, StanceRetraction)
-            await writes.retract_stance(session, slug, required_if_match(request), data.reason)
-            stance = await queries.get_stance(session, slug)
-        return Response(stance, headers={"ETag": entity_etag(stance.slug, stance.version)})
+        await writes.retract_stance(write.session, slug, write.if_match, write.body(StanceRetraction).reason)
+        return _with_etag(await queries.get_stance(write.session, slug))
 
     @get(
         "/{slug:str}/history",

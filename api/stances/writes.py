@@ -3,12 +3,12 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.bodies import given_fields
-from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
-from api.preconditions import check_if_match, entity_etag
+from api.errors import Conflict, InvalidField, Unprocessable
+from api.preconditions import lock_if_match
 from api.quotes import occurs_in
 from api.stances.write_schemas import EvidenceCreate, EvidenceUpdate, StanceCreate, StanceUpdate
 from db.enums import DatePrecision, EvidenceKind
@@ -41,6 +41,13 @@ async def _sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
     return {row.slug: row for row in rows}
 
 
+def _not_in_source(kind: EvidenceKind) -> str:
+    """Every evidence text is the source's own words: a quote as spoken, a paraphrase as the article puts it."""
+    if kind is EvidenceKind.DIRECT_QUOTE:
+        return "this quote does not occur in the source"
+    return f"a {kind.value.replace('_', ' ')} must be the source's own words, and this text does not occur in it"
+
+
 def _evidence_errors(
     index: int, item: EvidenceCreate, stated_on: date, sources: dict[str, Any], speakers: dict[str, int]
 ) -> list[InvalidField]:
@@ -59,10 +66,8 @@ def _evidence_errors(
                     message=f"{stated_on.isoformat()} is after {item.source}'s publication ({published.isoformat()})",
                 )
             )
-        if item.kind is EvidenceKind.DIRECT_QUOTE and source.text is not None and not occurs_in(item.text, source.text):
-            errors.append(
-                InvalidField(name=f"{where}.text", location="body", message="this quote does not occur in the source")
-            )
+        if source.text is not None and not occurs_in(item.text, source.text):
+            errors.append(InvalidField(name=f"{where}.text", location="body", message=_not_in_source(item.kind)))
     if item.speaker is not None and item.speaker not in speakers:
         errors.append(InvalidField(name=f"{where}.speaker", location="body", message=f"unknown actor '{item.speaker}'"))
     if (item.char_start is None) != (item.char_end is None) or (
@@ -166,23 +171,15 @@ async def _stated_after_sources(session: AsyncSession, stance_id: int, stated_on
     ]
 
 
-async def _locked_stance(session: AsyncSession, slug: str) -> Row[*tuple[Any, ...]]:
-    row = (
-        await session.execute(
-            select(Stance.id, Stance.slug, Stance.version, Stance.position, Stance.ambiguity, Stance.retracted_at)
-            .where(Stance.slug == slug)
-            .with_for_update()
-        )
-    ).one_or_none()
-    if row is None:
-        raise UnknownSlugs("stance", [slug])
-    return row
+def _current_stance(slug: str) -> Select[*tuple[Any, ...]]:
+    return select(Stance.id, Stance.slug, Stance.version, Stance.position, Stance.ambiguity, Stance.retracted_at).where(
+        Stance.slug == slug
+    )
 
 
 async def update_stance(session: AsyncSession, slug: str, if_match: set[str], data: StanceUpdate) -> None:
     """Apply a correction when `If-Match` carries the current ETag (412 otherwise); exactly one racer wins."""
-    current = await _locked_stance(session, slug)
-    check_if_match(if_match, entity_etag(current.slug, current.version))
+    current = await lock_if_match(session, _current_stance(slug), resource="stance", slug=slug, if_match=if_match)
     changes = given_fields(data)
     position = changes.get("position", current.position)
     ambiguity = changes.get("ambiguity", current.ambiguity)
@@ -202,8 +199,7 @@ async def update_stance(session: AsyncSession, slug: str, if_match: set[str], da
 
 
 async def retract_stance(session: AsyncSession, slug: str, if_match: set[str], reason: str) -> None:
-    current = await _locked_stance(session, slug)
-    check_if_match(if_match, entity_etag(current.slug, current.version))
+    current = await lock_if_match(session, _current_stance(slug), resource="stance", slug=slug, if_match=if_match)
     if current.retracted_at is not None:
         raise Conflict(f"Stance '{slug}' is already retracted.")
     await session.execute(
@@ -214,25 +210,22 @@ async def retract_stance(session: AsyncSession, slug: str, if_match: set[str], r
 
 
 async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], data: EvidenceUpdate) -> None:
-    current = (
-        await session.execute(
-            select(
-                Evidence.id,
-                Evidence.slug,
-                Evidence.version,
-                Evidence.kind,
-                Evidence.text,
-                Evidence.source_id,
-                Evidence.char_start,
-                Evidence.char_end,
-            )
-            .where(Evidence.slug == slug)
-            .with_for_update()
-        )
-    ).one_or_none()
-    if current is None:
-        raise UnknownSlugs("evidence", [slug])
-    check_if_match(if_match, entity_etag(current.slug, current.version))
+    current = await lock_if_match(
+        session,
+        select(
+            Evidence.id,
+            Evidence.slug,
+            Evidence.version,
+            Evidence.kind,
+            Evidence.text,
+            Evidence.source_id,
+            Evidence.char_start,
+            Evidence.char_end,
+        ).where(Evidence.slug == slug),
+        resource="evidence",
+        slug=slug,
+        if_match=if_match,
+    )
     changes = given_fields(data)
     errors: list[InvalidField] = []
     if "speaker" in changes:
@@ -244,8 +237,8 @@ async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], 
     kind = EvidenceKind(changes.get("kind", current.kind))
     text = changes.get("text", current.text)
     source_text = await session.scalar(select(Source.text).where(Source.id == current.source_id))
-    if kind is EvidenceKind.DIRECT_QUOTE and source_text is not None and not occurs_in(text, source_text):
-        errors.append(InvalidField(name="text", location="body", message="this quote does not occur in the source"))
+    if source_text is not None and not occurs_in(text, source_text):
+        errors.append(InvalidField(name="text", location="body", message=_not_in_source(kind)))
     start, end = changes.get("char_start", current.char_start), changes.get("char_end", current.char_end)
     if (start is None) != (end is None) or (start is not None and end is not None and end <= start):
         errors.append(InvalidField(name="char_end", location="body", message="give both offsets, end after start"))

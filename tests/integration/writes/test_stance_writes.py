@@ -257,6 +257,7 @@ SOURCE_TEXT = (
     "TIRANA \u2014 Asked about the plan, Mr Rama said: \u201cWe  won\u2019t be a\n"
     "return hub for anyone.\u201d He added that Albania\u2019s deal with Italy was \u201cexclusive\u201d."
 )
+PARAPHRASE_IN_SOURCE = "He added that Albania's deal with Italy was \"exclusive\"."
 
 
 @pytest.fixture(scope="module")
@@ -298,11 +299,18 @@ async def test_a_direct_quote_not_in_the_sources_stored_text_is_422(
     assert (await writer.get(f"/v1/stances/{slug}")).status_code == 404
 
 
-async def test_a_paraphrase_need_not_occur_in_the_stored_text(
-    writer: Client, editor: dict[str, str], stance_body: Body, source_with_text: str
+@pytest.mark.parametrize("kind", ["paraphrase", "reported_action"])
+async def test_a_paraphrase_or_reported_action_must_be_the_sources_own_words(
+    writer: Client, editor: dict[str, str], stance_body: Body, problem: Problem, source_with_text: str, kind: str
 ) -> None:
-    body = quoting(stance_body, "edi-rama-on-paraphrased-2025-05-15", source_with_text, "Rama ruled out a hub.")
-    body["evidence"][0]["kind"] = "paraphrase"
+    slug = f"edi-rama-on-{kind.replace('_', '-')}-2025-05-15"
+    body = quoting(stance_body, slug, source_with_text, "Rama ruled out a hub.")
+    body["evidence"][0]["kind"] = kind
+    problem_body = problem(await writer.post("/v1/stances", json=body, headers=editor), 422)
+    assert error_names(problem_body) == ["evidence[0].text"]
+    assert "source's own words" in problem_body["errors"][0]["message"]
+
+    body["evidence"][0]["text"] = PARAPHRASE_IN_SOURCE
     response = await writer.post("/v1/stances", json=body, headers=editor)
     assert response.status_code == 201, response.text
 
