@@ -5,9 +5,9 @@ from typing import Annotated
 
 import msgspec
 
+from api.slugs import Slug
 from db.enums import ActorKind
 
-Slug = Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=160)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Country = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")]
 Description = Annotated[str, msgspec.Meta(max_length=2000)]

@@ -5,15 +5,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
 from api.bodies import given_fields
-from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
+from api.errors import InvalidField, Unprocessable
+from api.slugs import ensure_slug_free, resolve_path_slug, slug_ids
 from db.models import Actor, ActorAlias, ActorRole
-
-
-async def _actor_id(session: AsyncSession, slug: str) -> int:
-    found = await session.scalar(select(Actor.id).where(Actor.slug == slug).with_for_update())
-    if found is None:
-        raise UnknownSlugs("actor", [slug])
-    return found
 
 
 async def _replace_aliases(session: AsyncSession, actor_id: int, aliases: list[str]) -> None:
@@ -25,8 +19,7 @@ async def _replace_aliases(session: AsyncSession, actor_id: int, aliases: list[s
 
 
 async def create_actor(session: AsyncSession, data: ActorCreate) -> None:
-    if await session.scalar(select(Actor.id).where(Actor.slug == data.slug)) is not None:
-        raise Conflict(f"An actor with slug '{data.slug}' already exists.")
+    await ensure_slug_free(session, Actor, data.slug, resource="actor")
     actor_id = await session.scalar(
         insert(Actor)
         .values(slug=data.slug, name=data.name, kind=data.kind, description=data.description, country=data.country)
@@ -37,7 +30,7 @@ async def create_actor(session: AsyncSession, data: ActorCreate) -> None:
 
 
 async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> None:
-    actor_id = await _actor_id(session, slug)
+    actor_id = await resolve_path_slug(session, Actor, slug, resource="actor", for_update=True)
     changes = given_fields(data)
     aliases = changes.pop("aliases", None)
     # Always touch the actor row, so an alias-only change still leaves a revision with its author.
@@ -48,12 +41,9 @@ async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> N
 
 async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplace) -> None:
     """Make the actor's roles exactly the listed ones (keyed by title and start date)."""
-    actor_id = await _actor_id(session, slug)
+    actor_id = await resolve_path_slug(session, Actor, slug, resource="actor", for_update=True)
     organisations = {role.organisation for role in data.roles if role.organisation}
-    known = {
-        row.slug: row.id
-        for row in await session.execute(select(Actor.slug, Actor.id).where(Actor.slug.in_(organisations)))
-    }
+    known = await slug_ids(session, Actor, organisations)
     errors: list[InvalidField] = []
     seen: set[tuple[str, object]] = set()
     for index, role in enumerate(data.roles):

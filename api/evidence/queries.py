@@ -174,13 +174,6 @@ async def list_evidence(
     return [_detail(row) for row in await session.execute(query)]
 
 
-async def evidence_id(session: AsyncSession, slug: str) -> int:
-    found = await session.scalar(select(Evidence.id).where(Evidence.slug == slug))
-    if found is None:
-        raise UnknownSlugs("evidence", [slug])
-    return found
-
-
 async def get_evidence(session: AsyncSession, slug: str) -> EvidenceDetail:
     row = (await session.execute(_detail_query().where(Evidence.slug == slug))).one_or_none()
     if row is None:

@@ -12,16 +12,16 @@ from api.evidence import queries
 from api.evidence.schemas import EvidenceDetail, EvidencePage
 from api.history import queries as history
 from api.history.schemas import RevisionHistory
-from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, recorded_at
 from api.preconditions import entity_etag
+from api.slugs import resolve_path_slug, resolve_slug
 from api.stances import writes
 from api.stances.write_schemas import EvidenceUpdate
 from api.writing import Write
 from db.enums import EvidenceKind, KeyScope
-from db.models import Actor, Policy, Source
+from db.models import Actor, Evidence, Policy, Source
 
 EvidenceSlug = Annotated[
     str, Parameter(description="The evidence slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15-e1`.", max_length=170)
@@ -128,5 +128,10 @@ class EvidenceController(Controller):
     async def evidence_history(self, session: Session, slug: EvidenceSlug) -> RevisionHistory:
         """Every recorded version of the evidence, oldest first, with who made each change and when."""
         return RevisionHistory(
-            slug=slug, revisions=await history.revisions(session, "evidence", await queries.evidence_id(session, slug))
+            slug=slug,
+            revisions=await history.revisions(
+                session,
+                "evidence",
+                await resolve_path_slug(session, Evidence, slug, resource="evidence"),
+            ),
         )

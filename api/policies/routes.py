@@ -7,13 +7,13 @@ from litestar.params import Parameter
 
 from api.database import Session
 from api.endpoints import endpoint
-from api.lookups import resolve_slug
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, recorded_at
 from api.policies import queries, writes
 from api.policies.schemas import PolicyDetail, PolicyPage, TopicList
 from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
+from api.slugs import resolve_slug
 from api.writing import Write
 from db.enums import KeyScope
 from db.models import Topic

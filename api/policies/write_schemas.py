@@ -4,9 +4,9 @@ from typing import Annotated
 
 import msgspec
 
+from api.slugs import Slug
 from db.enums import PolicyRelationKind
 
-Slug = Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=160)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 Summary = Annotated[str, msgspec.Meta(max_length=5000)]
 Jurisdiction = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}(-[A-Z]{2})*$", max_length=32)]

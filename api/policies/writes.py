@@ -1,25 +1,17 @@
 """Writing policies, their topics and relations (admin keys), each request in one transaction."""
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.bodies import given_fields
-from api.errors import Conflict, InvalidField, UnknownSlugs, Unprocessable
+from api.errors import InvalidField, Unprocessable
 from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
+from api.slugs import ensure_slug_free, resolve_path_slug, slug_ids
 from db.models import Policy, PolicyRelation, Topic, policy_topic
 
 
-async def _policy_id(session: AsyncSession, slug: str) -> int:
-    found = await session.scalar(select(Policy.id).where(Policy.slug == slug).with_for_update())
-    if found is None:
-        raise UnknownSlugs("policy", [slug])
-    return found
-
-
 async def _replace_topics(session: AsyncSession, policy_id: int, slugs: list[str]) -> None:
-    known = {
-        row.slug: row.id for row in await session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(slugs)))
-    }
+    known = await slug_ids(session, Topic, slugs)
     missing = [slug for slug in slugs if slug not in known]
     if missing:
         raise Unprocessable(
@@ -36,8 +28,7 @@ async def _replace_topics(session: AsyncSession, policy_id: int, slugs: list[str
 
 
 async def create_policy(session: AsyncSession, data: PolicyCreate) -> None:
-    if await session.scalar(select(Policy.id).where(Policy.slug == data.slug)) is not None:
-        raise Conflict(f"A policy with slug '{data.slug}' already exists.")
+    await ensure_slug_free(session, Policy, data.slug, resource="policy")
     policy_id = await session.scalar(
         insert(Policy)
         .values(slug=data.slug, title=data.title, summary=data.summary, jurisdiction=data.jurisdiction)
@@ -48,7 +39,7 @@ async def create_policy(session: AsyncSession, data: PolicyCreate) -> None:
 
 
 async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) -> None:
-    policy_id = await _policy_id(session, slug)
+    policy_id = await resolve_path_slug(session, Policy, slug, resource="policy", for_update=True)
     changes = given_fields(data)
     topics = changes.pop("topics", None)
     # Always touch the policy row, so a topics-only change still leaves a revision with its author.
@@ -58,11 +49,9 @@ async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) ->
 
 
 async def replace_relations(session: AsyncSession, slug: str, data: PolicyRelationsReplace) -> None:
-    policy_id = await _policy_id(session, slug)
+    policy_id = await resolve_path_slug(session, Policy, slug, resource="policy", for_update=True)
     others = {relation.policy for relation in data.relations}
-    known = {
-        row.slug: row.id for row in await session.execute(select(Policy.slug, Policy.id).where(Policy.slug.in_(others)))
-    }
+    known = await slug_ids(session, Policy, others)
     errors = [
         InvalidField(name=f"relations[{index}].policy", location="body", message=message)
         for index, relation in enumerate(data.relations)

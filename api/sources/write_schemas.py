@@ -5,9 +5,9 @@ from typing import Annotated
 
 import msgspec
 
+from api.slugs import Slug
 from db.enums import DatePrecision, SourceKind
 
-Slug = Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=160)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Url = Annotated[str, msgspec.Meta(pattern="^https?://", max_length=2000)]

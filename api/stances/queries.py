@@ -123,13 +123,6 @@ async def list_stances(
     return await _with_evidence(session, rows, as_recorded_at)
 
 
-async def stance_id(session: AsyncSession, slug: str) -> int:
-    found = await session.scalar(select(Stance.id).where(Stance.slug == slug))
-    if found is None:
-        raise UnknownSlugs("stance", [slug])
-    return found
-
-
 async def get_stance(session: AsyncSession, slug: str) -> StanceWithEvidence:
     row = (await session.execute(_stance_query().where(Stance.slug == slug))).one_or_none()
     if row is None:

@@ -11,17 +11,17 @@ from api.endpoints import endpoint
 from api.history import queries as history
 from api.history.schemas import RevisionHistory
 from api.idempotency import idempotent
-from api.lookups import resolve_slug
 from api.openapi import CONDITIONAL_UPDATE_ERRORS, READ_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, check_date_range, recorded_at
 from api.preconditions import entity_etag
+from api.slugs import resolve_path_slug, resolve_slug
 from api.stances import queries, writes
 from api.stances.schemas import StancePage, StanceWithEvidence
 from api.stances.write_schemas import StanceCreate, StanceRetraction, StanceUpdate
 from api.writing import Write
 from db.enums import KeyScope
-from db.models import Actor, Policy, Topic
+from db.models import Actor, Policy, Stance, Topic
 
 StanceSlug = Annotated[
     str, Parameter(description="The stance's slug, e.g. `edi-rama-on-uk-return-hubs-2025-05-15`.", max_length=160)
@@ -157,5 +157,8 @@ class StanceController(Controller):
     async def stance_history(self, session: Session, slug: StanceSlug) -> RevisionHistory:
         """Every recorded version of the stance, oldest first, with who made each change and when."""
         return RevisionHistory(
-            slug=slug, revisions=await history.revisions(session, "stance", await queries.stance_id(session, slug))
+            slug=slug,
+            revisions=await history.revisions(
+                session, "stance", await resolve_path_slug(session, Stance, slug, resource="stance")
+            ),
         )

@@ -5,9 +5,9 @@ from typing import Annotated
 
 import msgspec
 
+from api.slugs import Slug, StanceSlug
 from db.enums import Ambiguity, DatePrecision, EvidenceKind
 
-Slug = Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=140)]
 Position = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
 EvidenceText = Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
@@ -32,7 +32,7 @@ class StanceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     Give `position` (-2..+2) or, when the stance is mixed or unclear, `position: null` and an `ambiguity`.
     """
 
-    slug: Slug
+    slug: StanceSlug
     actor: Slug
     policy: Slug
     position: Position | None

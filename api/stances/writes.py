@@ -10,6 +10,7 @@ from api.bodies import given_fields
 from api.errors import Conflict, InvalidField, Unprocessable
 from api.preconditions import lock_if_match
 from api.quotes import occurs_in
+from api.slugs import ensure_slug_free, slug_ids
 from api.stances.write_schemas import EvidenceCreate, EvidenceUpdate, StanceCreate, StanceUpdate
 from db.enums import DatePrecision, EvidenceKind
 from db.models import Actor, Evidence, Policy, Source, Stance
@@ -23,13 +24,6 @@ def _last_day(day: date, precision: DatePrecision) -> date:
         next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         return date.fromordinal(next_month.toordinal() - 1)
     return day
-
-
-async def _slug_ids(session: AsyncSession, model: type[Actor] | type[Policy], slugs: set[str]) -> dict[str, int]:
-    if not slugs:
-        return {}
-    rows = await session.execute(select(model.slug, model.id).where(model.slug.in_(slugs)))
-    return {row.slug: row.id for row in rows}
 
 
 async def _sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
@@ -105,8 +99,8 @@ def _position_errors(position: int | None, ambiguity: object) -> list[InvalidFie
 
 async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
     """Insert the stance and all its evidence, or raise 422/409 having written nothing."""
-    actors = await _slug_ids(session, Actor, {data.actor} | {e.speaker for e in data.evidence if e.speaker})
-    policies = await _slug_ids(session, Policy, {data.policy})
+    actors = await slug_ids(session, Actor, {data.actor} | {e.speaker for e in data.evidence if e.speaker})
+    policies = await slug_ids(session, Policy, {data.policy})
     sources = await _sources(session, {e.source for e in data.evidence})
     errors = _position_errors(data.position, data.ambiguity)
     if data.actor not in actors:
@@ -117,8 +111,7 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
         errors.extend(_evidence_errors(index, item, data.stated_on, sources, actors))
     if errors:
         raise Unprocessable("The stance is invalid; nothing was stored.", errors=_merged(errors))
-    if await session.scalar(select(Stance.id).where(Stance.slug == data.slug)) is not None:
-        raise Conflict(f"A stance with slug '{data.slug}' already exists.")
+    await ensure_slug_free(session, Stance, data.slug, resource="stance")
     stance_id = await session.scalar(
         insert(Stance)
         .values(
@@ -230,7 +223,7 @@ async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], 
     errors: list[InvalidField] = []
     if "speaker" in changes:
         speaker = changes.pop("speaker")
-        speakers = await _slug_ids(session, Actor, {speaker} if speaker else set())
+        speakers = await slug_ids(session, Actor, {speaker} if speaker else set())
         if speaker is not None and speaker not in speakers:
             errors.append(InvalidField(name="speaker", location="body", message=f"unknown actor '{speaker}'"))
         changes["speaker_actor_id"] = speakers.get(speaker) if speaker else None

@@ -257,7 +257,7 @@ SOURCE_TEXT = (
     "TIRANA \u2014 Asked about the plan, Mr Rama said: \u201cWe  won\u2019t be a\n"
     "return hub for anyone.\u201d He added that Albania\u2019s deal with Italy was \u201cexclusive\u201d."
 )
-PARAPHRASE_IN_SOURCE = "He added that Albania's deal with Italy was \"exclusive\"."
+PARAPHRASE_IN_SOURCE = 'He added that Albania\'s deal with Italy was "exclusive".'
 
 
 @pytest.fixture(scope="module")
