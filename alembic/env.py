@@ -9,6 +9,7 @@ from sqlalchemy.pool import NullPool
 from alembic import context
 from db import models  # noqa: F401  (registers the tables on Base.metadata)
 from db.base import Base
+from api.settings import ServerSettings
 from db.embedded import database_url
 from db.engine import asyncpg_url
 
@@ -28,7 +29,8 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
-    url = config.attributes.get("database_url") or database_url()
+    server = ServerSettings.from_env()
+    url = config.attributes.get("database_url") or database_url(server.database_url, server.pgdata)
     engine = create_async_engine(asyncpg_url(url), poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)

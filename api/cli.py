@@ -3,16 +3,22 @@
 import argparse
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 
 from sqlalchemy import func
 
 from api.migrations import upgrade_to_head
+from api.settings import ServerSettings
 from db.embedded import database_url
 from db.engine import make_engine
 from seeds.loader import DATA_DIR, SeedError, is_empty, load_dataset, read_dataset
+
+
+def _database_url() -> str:
+    """The database to use: ``DATABASE_URL``, or the embedded cluster (started on first use)."""
+    settings = ServerSettings.from_env()
+    return database_url(settings.database_url, settings.pgdata)
 
 
 def _seed(url: str, data_dir: Path, *, only_if_empty: bool = False) -> None:
@@ -39,7 +45,7 @@ def _seed(url: str, data_dir: Path, *, only_if_empty: bool = False) -> None:
 
 
 def command_migrate(args: argparse.Namespace) -> int:
-    upgrade_to_head(database_url())
+    upgrade_to_head(_database_url())
     print("migrated to head", file=sys.stderr)
     return 0
 
@@ -48,7 +54,7 @@ def command_seed(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
     try:
-        _seed(database_url(), Path(args.data_dir))
+        _seed(_database_url(), Path(args.data_dir))
     except SeedError as exc:
         print(f"seed error: {exc}", file=sys.stderr)
         return 1
@@ -59,8 +65,8 @@ def command_seed(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    embedded = not os.environ.get("DATABASE_URL")
-    url = database_url()  # starts the embedded cluster when DATABASE_URL is unset, and exports it
+    embedded = ServerSettings.from_env().database_url is None
+    url = _database_url()  # starts the embedded cluster when DATABASE_URL is unset, and exports it
     if embedded or args.migrate:
         upgrade_to_head(url)
     if embedded or args.seed:
@@ -151,7 +157,7 @@ async def _keys(url: str, action: str, args: argparse.Namespace) -> int:
 
 
 def command_keys(args: argparse.Namespace) -> int:
-    return asyncio.run(_keys(database_url(), args.action, args))
+    return asyncio.run(_keys(_database_url(), args.action, args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,9 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the API under granian")
-    serve.add_argument("--host", default=os.environ.get("POSITIONS_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("POSITIONS_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("POSITIONS_WORKERS", "1")))
+    defaults = ServerSettings.from_env()
+    serve.add_argument("--host", default=defaults.host)
+    serve.add_argument("--port", type=int, default=defaults.port)
+    serve.add_argument("--workers", type=int, default=defaults.workers)
     serve.add_argument("--migrate", action="store_true", help="run migrations first (always on the embedded default)")
     serve.add_argument(
         "--seed",

@@ -1,7 +1,14 @@
-"""One typed settings object, read from environment variables once."""
+"""Typed settings, and the one place environment variables are read.
+
+``Settings`` configures the app (tests build it directly); ``ServerSettings`` configures the command line
+(where the server listens, where the embedded cluster lives, which database to use).
+"""
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from db.embedded import DEFAULT_PGDATA
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -30,4 +37,26 @@ class Settings:
             log_level=os.environ.get("POSITIONS_LOG_LEVEL", "INFO").upper(),
             debug=os.environ.get("POSITIONS_DEBUG", "") == "1",
             write_rate_limit=int(os.environ.get("POSITIONS_WRITE_RATE_LIMIT", "60")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """What ``positions`` reads before any database exists: where to listen and which database to use."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    database_url: str | None = None
+    """``DATABASE_URL``; unset means the embedded cluster in ``pgdata``."""
+    pgdata: Path = DEFAULT_PGDATA
+
+    @classmethod
+    def from_env(cls) -> "ServerSettings":
+        return cls(
+            host=os.environ.get("POSITIONS_HOST", "127.0.0.1"),
+            port=int(os.environ.get("POSITIONS_PORT", "8000")),
+            workers=int(os.environ.get("POSITIONS_WORKERS", "1")),
+            database_url=os.environ.get("DATABASE_URL") or None,
+            pgdata=Path(os.environ.get("POSITIONS_PGDATA", str(DEFAULT_PGDATA))),
         )

@@ -28,11 +28,14 @@ def start_embedded(pgdata: Path, *, stop_on_exit: bool = True) -> str:
     return asyncpg_url(server.get_uri())
 
 
-def database_url(pgdata: Path | None = None) -> str:
-    """``DATABASE_URL`` if set; otherwise start the embedded cluster and export its URL."""
-    configured = os.environ.get("DATABASE_URL")
+def database_url(configured: str | None, pgdata: Path) -> str:
+    """``configured`` (``DATABASE_URL``) if set; otherwise start the embedded cluster in ``pgdata``.
+
+    The embedded cluster's URL is exported as ``DATABASE_URL``, so server workers started from this process
+    connect to it like to any other server.
+    """
     if configured:
         return asyncpg_url(configured)
-    url = start_embedded(pgdata or Path(os.environ.get("POSITIONS_PGDATA", DEFAULT_PGDATA)))
+    url = start_embedded(pgdata)
     os.environ["DATABASE_URL"] = url
     return url
