@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from alembic import context
+from api.settings import ServerSettings
 from db import models  # noqa: F401  (registers the tables on Base.metadata)
 from db.base import Base
-from api.settings import ServerSettings
 from db.embedded import database_url
 from db.engine import asyncpg_url
 
