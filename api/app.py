@@ -1,10 +1,8 @@
 """The application factory: tests and the production server both call ``create_app``."""
 
 from pathlib import Path
-from typing import Any
 
 from litestar import Litestar
-from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -17,6 +15,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
+from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
@@ -59,9 +58,3 @@ def create_app(settings: Settings) -> Litestar:
     )
     enrich(openapi_document(app))
     return app
-
-
-def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The OpenAPI document as served at ``/schema/openapi.json`` (generated once, then cached)."""
-    document: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
-    return document
