@@ -63,7 +63,12 @@ class ProblemType:
 PROBLEM_TYPES: dict[str, ProblemType] = {
     problem.code: problem
     for problem in (
-        ProblemType("bad-request", 400, "Bad request", "The request cannot be served as sent."),
+        ProblemType(
+            "bad-request",
+            400,
+            "Bad request",
+            "A bad request no more specific type describes (the framework's own 400s).",
+        ),
         ProblemType(
             "invalid-parameter",
             400,
@@ -73,7 +78,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ),
         ProblemType("malformed-json", 400, "Malformed JSON", "The request body is not well-formed JSON."),
         ProblemType(
-            "unauthorized", 401, "Unauthorized", "A write without a valid API key (missing, unknown or revoked)."
+            "unauthorized", 401, "Unauthorized", "A write without a valid API key: missing, unknown or revoked."
         ),
         ProblemType("forbidden", 403, "Forbidden", "The API key's scope does not allow this operation."),
         ProblemType("not-found", 404, "Not found", "No such route."),
@@ -102,7 +107,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "precondition-failed",
             412,
             "Precondition failed",
-            "`If-Match` does not carry the current ETag: someone changed the record.",
+            "`If-Match` does not carry the record's current ETag: it changed since it was read; nothing was stored.",
         ),
         ProblemType("payload-too-large", 413, "Payload too large", "The request body is larger than the limit."),
         ProblemType(
@@ -112,7 +117,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "validation-failed",
             422,
             "Validation failed",
-            "The body is well-formed JSON but invalid; `errors` names every bad field.",
+            "The body is well-formed JSON but invalid (or the database refused it); `errors` names every bad field.",
         ),
         ProblemType(
             "precondition-required",
