@@ -1,7 +1,9 @@
 """Domain errors and their one mapping to RFC 9457 problem details (``application/problem+json``).
 
-Every error the API returns, the framework's own included, goes through ``problem_response``: one
-shape, a stable ``type`` per kind of problem, and for validation a list of the offending fields.
+``PROBLEM_TYPES`` is the one registry of problem types: each has one ``type`` URI, status and title. Domain
+errors (``ApiError`` subclasses) name their type by ``code``; the framework's own errors map through
+``FRAMEWORK_STATUSES``; both become responses in ``render_problem``, the one shape: ``type``, ``title``,
+``status``, ``detail``, ``instance`` and, for bad input, ``errors`` naming each offending field.
 """
 
 import logging
@@ -163,7 +165,7 @@ FRAMEWORK_STATUSES: dict[int, str] = {
     500: "internal-error",
     503: "database-unavailable",
 }
-"""The problem type of each status the framework raises itself (an ``HTTPException``); any other status is a 500."""
+"""The problem type of each status the framework raises (an ``HTTPException``); others get ``about:blank``."""
 
 
 class ApiError(Exception):
