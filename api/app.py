@@ -1,10 +1,8 @@
 """The application factory: tests and the production server both call ``create_app``."""
 
 from pathlib import Path
-from typing import Any
 
 from litestar import Litestar
-from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -19,6 +17,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
+from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
@@ -77,9 +76,3 @@ def declared_endpoints(app: Litestar) -> dict[str, Endpoint]:
         for handler in route.route_handlers
         if isinstance(handler.operation_id, str)
     }
-
-
-def openapi_document(app: Litestar) -> dict[str, Any]:
-    """The OpenAPI document as served at ``/schema/openapi.json`` (generated once, then cached)."""
-    document: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
-    return document

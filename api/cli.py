@@ -92,7 +92,8 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_openapi(args: argparse.Namespace) -> int:
-    from api.app import create_app, openapi_document
+    from api.app import create_app
+    from api.litestar_internals import openapi_document
     from api.settings import Settings
 
     app = create_app(Settings.from_env("postgresql+asyncpg://unused@localhost/unused"))

@@ -1,12 +1,16 @@
 """Domain errors and their one mapping to RFC 9457 problem details (``application/problem+json``).
 
-Every error the API returns, the framework's own included, goes through ``problem_response``: one
-shape, a stable ``type`` per kind of problem, and for validation a list of the offending fields.
+``PROBLEM_TYPES`` is the one registry of problem types: each has one ``type`` URI, status and title. Domain
+errors (``ApiError`` subclasses) name their type by ``code``; the framework's own errors map through
+``FRAMEWORK_STATUSES``; both become responses in ``render_problem``, the one shape: ``type``, ``title``,
+``status``, ``detail``, ``instance`` and, for bad input, ``errors`` naming each offending field.
 """
 
 import logging
-import re
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, ClassVar
 
 import asyncpg
 import msgspec
@@ -16,9 +20,11 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DataError, IntegrityError
 
 from api.database import is_connection_error
+from api.litestar_internals import missing_parameter, missing_query_parameters, public_name, validation_failures
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://positions.example.org/problems/"
+RETRY_AFTER_SECONDS = "5"
 
 logger = logging.getLogger("positions.errors")
 
@@ -42,12 +48,151 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
     errors: list[InvalidField] = []
 
 
-class ApiError(Exception):
-    """Base of the domain errors: each knows its status, problem type and title."""
+@dataclass(frozen=True, slots=True)
+class ProblemType:
+    """One kind of problem: the last segment of its ``type`` URI, its status, title and what it means."""
 
-    status = 400
-    code = "bad-request"
-    title = "Bad request"
+    code: str
+    status: int
+    title: str
+    meaning: str
+
+    @property
+    def uri(self) -> str:
+        return PROBLEM_BASE + self.code
+
+
+PROBLEM_TYPES: dict[str, ProblemType] = {
+    problem.code: problem
+    for problem in (
+        ProblemType(
+            "bad-request",
+            400,
+            "Bad request",
+            "A bad request no more specific type describes (the framework's own 400s).",
+        ),
+        ProblemType(
+            "invalid-parameter",
+            400,
+            "Invalid parameter",
+            "A query, path or header parameter is missing, malformed, out of range or inconsistent with another; "
+            "`errors` names each one.",
+        ),
+        ProblemType("malformed-json", 400, "Malformed JSON", "The request body is not well-formed JSON."),
+        ProblemType(
+            "unauthorized", 401, "Unauthorized", "A write without a valid API key: missing, unknown or revoked."
+        ),
+        ProblemType("forbidden", 403, "Forbidden", "The API key's scope does not allow this operation."),
+        ProblemType("not-found", 404, "Not found", "No such route."),
+        ProblemType(
+            "unknown-slug",
+            404,
+            "Unknown slug",
+            "A slug in the path or a parameter does not exist; `errors` names each one.",
+        ),
+        ProblemType(
+            "method-not-allowed", 405, "Method not allowed", "The route exists but not with this method; see `Allow`."
+        ),
+        ProblemType(
+            "not-acceptable",
+            406,
+            "Not acceptable",
+            "The `Accept` header rules out every representation the endpoint has.",
+        ),
+        ProblemType(
+            "conflict",
+            409,
+            "Conflict",
+            "The write conflicts with stored data, e.g. a slug already taken; nothing was stored.",
+        ),
+        ProblemType(
+            "precondition-failed",
+            412,
+            "Precondition failed",
+            "`If-Match` does not carry the record's current ETag: it changed since it was read; nothing was stored.",
+        ),
+        ProblemType("payload-too-large", 413, "Payload too large", "The request body is larger than the limit."),
+        ProblemType(
+            "unsupported-media-type", 415, "Unsupported media type", "The request body is not `application/json`."
+        ),
+        ProblemType(
+            "validation-failed",
+            422,
+            "Validation failed",
+            "The body is well-formed JSON but invalid (or the database refused it); `errors` names every bad field.",
+        ),
+        ProblemType(
+            "precondition-required",
+            428,
+            "Precondition required",
+            "This update needs an `If-Match` header carrying the current ETag.",
+        ),
+        ProblemType(
+            "rate-limited", 429, "Too many requests", "Too many writes for this key; retry after `Retry-After` seconds."
+        ),
+        ProblemType("internal-error", 500, "Internal server error", "An unexpected error; it has been logged."),
+        ProblemType(
+            "database-unavailable",
+            503,
+            "Database unavailable",
+            "The database is unreachable or restarting; retry after `Retry-After` seconds.",
+        ),
+        ProblemType(
+            "write-outcome-unknown",
+            503,
+            "Write outcome unknown",
+            "The connection to the database was lost while committing: the write may or may not be stored. "
+            "Retrying with the same `Idempotency-Key` is safe.",
+        ),
+    )
+}
+"""The one registry of problem types: every problem the API returns has its ``type``, ``status`` and ``title``."""
+
+FRAMEWORK_STATUSES: dict[int, str] = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-failed",
+    428: "precondition-required",
+    429: "rate-limited",
+    500: "internal-error",
+    503: "database-unavailable",
+}
+"""The problem type of each status the framework raises (an ``HTTPException``); others get ``about:blank``."""
+
+
+class ApiError(Exception):
+    """Base of the domain errors: each names its problem type by ``code``; status and title come from the registry.
+
+    A subclass whose ``code`` is not in ``PROBLEM_TYPES``, or that declares a ``status`` or ``title`` the registry
+    does not give that code, fails when its module is imported.
+    """
+
+    code: ClassVar[str] = "bad-request"
+    status: ClassVar[int] = PROBLEM_TYPES["bad-request"].status
+    title: ClassVar[str] = PROBLEM_TYPES["bad-request"].title
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        problem = PROBLEM_TYPES.get(cls.code)
+        if problem is None:
+            raise TypeError(f"{cls.__qualname__}: problem type {cls.code!r} is not in api.errors.PROBLEM_TYPES")
+        for attribute in ("status", "title"):
+            declared = cls.__dict__.get(attribute, getattr(problem, attribute))
+            if declared != getattr(problem, attribute):
+                raise TypeError(
+                    f"{cls.__qualname__}.{attribute} is {declared!r}; PROBLEM_TYPES[{cls.code!r}] says "
+                    f"{getattr(problem, attribute)!r}"
+                )
+        cls.status = problem.status
+        cls.title = problem.title
 
     def __init__(
         self, detail: str, *, errors: list[InvalidField] | None = None, headers: dict[str, str] | None = None
@@ -59,9 +204,7 @@ class ApiError(Exception):
 
 
 class NotFound(ApiError):
-    status = 404
     code = "not-found"
-    title = "Not found"
 
 
 PLURALS = {"policy": "policies", "evidence": "evidence"}
@@ -71,7 +214,6 @@ class UnknownSlugs(NotFound):
     """One or more slugs named in the request do not exist."""
 
     code = "unknown-slug"
-    title = "Unknown slug"
 
     def __init__(self, resource: str, slugs: list[str], *, location: str = "path", name: str = "slug") -> None:
         quoted = ", ".join(f"'{slug}'" for slug in slugs)
@@ -89,7 +231,6 @@ class InvalidParameter(ApiError):
     """A parameter has a value that makes no sense (e.g. ``from`` after ``to``); the problem names it."""
 
     code = "invalid-parameter"
-    title = "Invalid parameter"
 
     def __init__(self, name: str, message: str, *, location: str = "query") -> None:
         super().__init__(
@@ -99,189 +240,147 @@ class InvalidParameter(ApiError):
 
 
 class Unauthorized(ApiError):
-    status = 401
     code = "unauthorized"
-    title = "Unauthorized"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="positions"'})
 
 
 class Forbidden(ApiError):
-    status = 403
     code = "forbidden"
-    title = "Forbidden"
+
+
+class NotAcceptable(ApiError):
+    """The ``Accept`` header rules out every representation the endpoint can produce."""
+
+    code = "not-acceptable"
 
 
 class Conflict(ApiError):
-    status = 409
     code = "conflict"
-    title = "Conflict"
 
 
 class PreconditionFailed(ApiError):
-    status = 412
     code = "precondition-failed"
-    title = "Precondition failed"
 
 
 class PreconditionRequired(ApiError):
-    status = 428
     code = "precondition-required"
-    title = "Precondition required"
 
 
 class Unprocessable(ApiError):
     """The body is well-formed JSON but invalid; ``errors`` names every bad field."""
 
-    status = 422
     code = "validation-failed"
-    title = "Validation failed"
 
 
 class UnsupportedMediaType(ApiError):
-    status = 415
     code = "unsupported-media-type"
-    title = "Unsupported media type"
 
 
 class RateLimited(ApiError):
-    status = 429
     code = "rate-limited"
-    title = "Too many requests"
 
 
 class DatabaseUnavailable(ApiError):
-    status = 503
     code = "database-unavailable"
-    title = "Database unavailable"
 
 
 class WriteOutcomeUnknown(ApiError):
-    """The connection died during COMMIT: the write may or may not be stored."""
+    """The connection died during COMMIT: the write may or may not be stored; a retry with the same key is safe."""
 
-    status = 503
     code = "write-outcome-unknown"
-    title = "Write outcome unknown"
 
-
-HTTP_CODES: dict[int, tuple[str, str]] = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Unauthorized"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    412: ("precondition-failed", "Precondition failed"),
-    413: ("payload-too-large", "Payload too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("unprocessable-content", "Unprocessable content"),
-    428: ("precondition-required", "Precondition required"),
-    429: ("too-many-requests", "Too many requests"),
-    500: ("internal-error", "Internal server error"),
-    503: ("service-unavailable", "Service unavailable"),
-}
+    def __init__(
+        self,
+        detail: str = (
+            "The connection to the database was lost while committing: the write may or may not be stored. "
+            "Retrying with the same Idempotency-Key is safe."
+        ),
+        *,
+        errors: list[InvalidField] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, errors=errors, headers=headers)
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[Problem]:
     return Response(content=problem, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-def _instance(request: Request[Any, Any, Any]) -> str:
-    return request.url.path
+def render_problem(
+    request: Request[Any, Any, Any],
+    kind: ProblemType,
+    detail: str,
+    *,
+    errors: list[InvalidField] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response[Problem]:
+    """The one way a registered problem becomes a response (a 503 always says when to retry)."""
+    sent = dict(headers or {})
+    if kind.status == 503:
+        sent.setdefault("Retry-After", RETRY_AFTER_SECONDS)
+    problem = Problem(
+        type=kind.uri,
+        title=kind.title,
+        status=kind.status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors or [],
+    )
+    return problem_response(problem, sent or None)
 
 
 def handle_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[Problem]:
-    headers = {"Retry-After": "5"} | exc.headers if exc.status == 503 else exc.headers or None
-    problem = Problem(
-        type=PROBLEM_BASE + exc.code,
-        title=exc.title,
-        status=exc.status,
-        detail=exc.detail,
-        instance=_instance(request),
-        errors=exc.errors,
-    )
-    return problem_response(problem, headers)
+    return render_problem(request, PROBLEM_TYPES[exc.code], exc.detail, errors=exc.errors, headers=exc.headers)
 
 
-def _validation_fields(extra: object) -> list[InvalidField]:
-    fields: list[InvalidField] = []
-    if isinstance(extra, list):
-        for item in extra:
-            if isinstance(item, dict):
-                fields.append(
-                    InvalidField(
-                        name=str(item.get("key") or "body"),
-                        location=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
-                        message=str(item.get("message") or "invalid value"),
-                    )
-                )
-    return fields
-
-
-_MISSING = re.compile(r"Missing required (\w+) parameter '([^']+)'")
-
-
-def _public_name(request: Request[Any, Any, Any], key: str) -> str:
-    """The parameter's public name (``from``) rather than the handler's argument name (``from_date``)."""
-    try:
-        definition = request.route_handler.parsed_fn_signature.parameters[key].kwarg_definition
-    except (KeyError, AttributeError):
-        return key
-    name = getattr(definition, "name", None)
-    return name if isinstance(name, str) and name else key
-
-
-def _missing_query_parameters(request: Request[Any, Any, Any]) -> list[str]:
-    """Every required query parameter absent from the request, in the handler's order."""
-    names: list[str] = []
-    handler = request.route_handler
-    skip = {"self", "request", "state", "scope", *handler.resolve_dependencies(), *request.path_params}
-    for key, field in handler.parsed_fn_signature.parameters.items():
-        definition = field.kwarg_definition
-        if (
-            key in skip
-            or not field.is_required
-            or type(definition).__name__ not in {"QueryParameter", "ParameterKwarg"}
-        ):
-            continue
-        public = getattr(definition, "name", None) or key
-        if getattr(definition, "header", None) is None and public not in request.query_params:
-            names.append(public)
-    return names
+def _invalid_request(request: Request[Any, Any, Any], exc: ValidationException) -> tuple[str, list[InvalidField]]:
+    """The detail and offending fields of a framework validation error, named as the client spells them."""
+    errors = [
+        InvalidField(name=public_name(request, failure.key), location=failure.location, message=failure.message)
+        for failure in validation_failures(exc)
+    ]
+    missing = missing_parameter(exc)
+    if not errors and missing:
+        errors = [
+            InvalidField(name=name, location=missing.location, message="required parameter is missing")
+            for name in missing_query_parameters(request) or [missing.name]
+        ]
+    if not errors:
+        return exc.detail or PROBLEM_TYPES["invalid-parameter"].title, []
+    names = ", ".join(sorted({f"'{field.name}'" for field in errors}))
+    if all(field.message == "required parameter is missing" for field in errors):
+        return f"Missing required parameter(s): {names}.", errors
+    return f"Invalid value for {names}: " + "; ".join(field.message for field in errors), errors
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
-    status = exc.status_code
-    code, title = HTTP_CODES.get(status, ("http-error", "HTTP error"))
-    errors: list[InvalidField] = []
-    detail = exc.detail or title
-    if isinstance(exc, ValidationException):
-        code, title = "invalid-parameter", "Invalid request"
-        errors = [
-            InvalidField(name=_public_name(request, field.name), location=field.location, message=field.message)
-            for field in _validation_fields(exc.extra)
-        ]
-        missing = _MISSING.search(exc.detail or "")
-        if not errors and missing:
-            errors = [
-                InvalidField(name=name, location=missing[1], message="required parameter is missing")
-                for name in _missing_query_parameters(request) or [missing[2]]
-            ]
-        if errors:
-            names = ", ".join(sorted({f"'{field.name}'" for field in errors}))
-            if all(field.message == "required parameter is missing" for field in errors):
-                detail = f"Missing required parameter(s): {names}."
-            else:
-                detail = f"Invalid value for {names}: " + "; ".join(field.message for field in errors)
-    headers = dict(exc.headers or {})
-    if status == 503:
-        headers.setdefault("Retry-After", "5")
-    problem = Problem(
-        type=PROBLEM_BASE + code, title=title, status=status, detail=detail, instance=_instance(request), errors=errors
-    )
-    return problem_response(problem, headers or None)
+    """The framework's own errors (unknown route, 405, 413, bad parameters...) as registered problems."""
+    if isinstance(exc, ValidationException) and exc.status_code == 400:
+        detail, errors = _invalid_request(request, exc)
+        return render_problem(request, PROBLEM_TYPES["invalid-parameter"], detail, errors=errors, headers=exc.headers)
+    code = FRAMEWORK_STATUSES.get(exc.status_code)
+    if code is None:
+        logger.warning("HTTP status %s has no problem type; answering with about:blank", exc.status_code)
+        title = _reason_phrase(exc.status_code)
+        problem = Problem(
+            type="about:blank",
+            title=title,
+            status=exc.status_code,
+            detail=exc.detail or title,
+            instance=request.url.path,
+        )
+        return problem_response(problem, dict(exc.headers or {}) or None)
+    kind = PROBLEM_TYPES[code]
+    return render_problem(request, kind, exc.detail or kind.title, headers=exc.headers)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "HTTP error"
 
 
 def _integrity_problem(exc: IntegrityError) -> ApiError:
@@ -306,14 +405,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     if isinstance(exc, (DataError, asyncpg.DataError)):
         return handle_api_error(request, InvalidParameter("request", "a value cannot be stored or compared as given"))
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    problem = Problem(
-        type=PROBLEM_BASE + "internal-error",
-        title="Internal server error",
-        status=500,
-        detail="An unexpected error occurred; it has been logged.",
-        instance=_instance(request),
-    )
-    return problem_response(problem)
+    return render_problem(request, PROBLEM_TYPES["internal-error"], "An unexpected error occurred; it has been logged.")
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -14,12 +14,11 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_406_NOT_ACCEPTABLE
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from api.endpoints import endpoint_of
-from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter
+from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter, NotAcceptable
+from api.litestar_internals import allowed_methods
 from api.representations import JSON, best_match
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -45,15 +44,6 @@ def request_id(scope: Scope) -> str:
     return value
 
 
-def _allowed_methods(scope: Scope) -> str | None:
-    """Every method of the matched path (Litestar's own OPTIONS answer can list one handler's methods only)."""
-    template = scope.get("path_template")
-    for route in scope["app"].routes:
-        if template in {route.path, getattr(route, "path_format", None)} and hasattr(route, "methods"):
-            return ", ".join(sorted(route.methods))
-    return None
-
-
 async def add_response_headers(message: Message, scope: Scope) -> None:
     if scope["type"] != ScopeType.HTTP or message["type"] != "http.response.start":
         return
@@ -65,7 +55,7 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
         headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
     state = scope.setdefault("state", {})
     if scope.get("method") == "OPTIONS" and message["status"] == 204:
-        allowed = _allowed_methods(scope)
+        allowed = allowed_methods(scope)
         if allowed:
             headers["Allow"] = allowed
     for name, value in state.get("rate_limit_headers", {}).items():
@@ -87,10 +77,7 @@ def reject_unacceptable(request: Request[Any, Any, Any]) -> None:
     if endpoint_of(request.route_handler).csv:
         return
     if best_match(header, [JSON, PROBLEM_MEDIA_TYPE]) is None:
-        raise HTTPException(
-            status_code=HTTP_406_NOT_ACCEPTABLE,
-            detail=f"This endpoint produces {JSON}; the Accept header does not allow it.",
-        )
+        raise NotAcceptable(f"This endpoint produces {JSON}; the Accept header does not allow it.")
 
 
 async def reject_nul_bytes(request: Request[Any, Any, Any]) -> None:

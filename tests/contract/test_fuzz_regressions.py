@@ -14,10 +14,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from db.embedded import PROJECT_ROOT
+from tests.problems import assert_problem
 
 OPENAPI = PROJECT_ROOT / "openapi" / "openapi.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
-PROBLEM = "application/problem+json"
 
 # A NUL character (%00) in a path or query parameter. PostgreSQL text cannot hold NUL, so before the fix the value
 # reached asyncpg and every one of these answered 500 ("invalid byte sequence for encoding UTF8: 0x00").
@@ -43,7 +43,7 @@ async def test_a_nul_character_in_a_parameter_is_not_a_server_error(
     response = await client.get(url)
     assert response.status_code in {200, 400, 404}, (url, response.status_code, response.text)
     if response.status_code >= 400:
-        assert response.headers["content-type"].startswith(PROBLEM)
+        assert_problem(response, response.status_code)
 
 
 @pytest.mark.parametrize(("url", "parameter", "location"), NUL_REQUESTS)
@@ -58,9 +58,8 @@ async def test_a_rejected_nul_character_names_its_parameter(
 
 async def test_a_bad_change_feed_position_names_the_since_parameter(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/v1/changes", params={"since": "not-a-cursor"})
-    assert response.status_code == 400
-    assert response.headers["content-type"].startswith(PROBLEM)
-    assert [(error["name"], error["location"]) for error in response.json()["errors"]] == [("since", "query")]
+    body = assert_problem(response, 400, "invalid-parameter")
+    assert [(error["name"], error["location"]) for error in body["errors"]] == [("since", "query")]
 
 
 @pytest.mark.parametrize("value", ["0.5", "1", "-1", "1e10"])

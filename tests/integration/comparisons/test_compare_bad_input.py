@@ -2,13 +2,13 @@
 
 from typing import Any
 
-import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.problems import assert_problem
+
 Client = AsyncTestClient[Litestar]
-PROBLEM = "application/problem+json"
 
 ELEVEN_ACTORS = [
     "edi-rama",
@@ -25,17 +25,6 @@ ELEVEN_ACTORS = [
 ]
 
 
-def problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].split(";")[0] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("https://")
-    assert body["title"]
-    assert body["detail"]
-    return body
-
-
 def named(body: dict[str, Any]) -> set[str]:
     return {error["name"] for error in body.get("errors", [])}
 
@@ -45,7 +34,7 @@ def named(body: dict[str, Any]) -> set[str]:
 
 async def test_unknown_actor_is_404_naming_it(client: Client) -> None:
     response = await client.get("/v1/compare/actors", params={"actors": "edi-rama,no-such-actor"})
-    body = problem(response, 404)
+    body = assert_problem(response, 404)
     assert "no-such-actor" in body["detail"]
     assert "edi-rama" not in body["detail"]
     assert named(body) == {"actors"}
@@ -56,7 +45,7 @@ async def test_every_unknown_actor_is_named(client: Client) -> None:
     response = await client.get(
         "/v1/compare/actors", params={"actors": "ghost-one,edi-rama,ghost-two,keir-starmer,ghost-three"}
     )
-    body = problem(response, 404)
+    body = assert_problem(response, 404)
     for slug in ("ghost-one", "ghost-two", "ghost-three"):
         assert slug in body["detail"]
         assert any(slug in e["message"] for e in body["errors"]), slug
@@ -69,7 +58,7 @@ async def test_unknown_actor_in_compare_dates_is_404(client: Client) -> None:
     response = await client.get(
         "/v1/compare/dates", params={"actor": "no-such-actor", "from": "2025-01-01", "to": "2025-06-01"}
     )
-    body = problem(response, 404)
+    body = assert_problem(response, 404)
     assert "no-such-actor" in body["detail"]
     assert named(body) == {"actor"}
 
@@ -82,7 +71,7 @@ async def test_unknown_actor_in_compare_dates_is_404(client: Client) -> None:
     ],
 )
 async def test_unknown_policy_filter_is_404(client: Client, path: str, params: dict[str, str]) -> None:
-    body = problem(await client.get(path, params=params), 404)
+    body = assert_problem(await client.get(path, params=params), 404)
     unknown = params["policies"].split(",")[-1]
     assert unknown in body["detail"]
     assert named(body) == {"policies"}
@@ -93,7 +82,7 @@ async def test_every_unknown_policy_is_named(client: Client) -> None:
     response = await client.get(
         "/v1/compare/actors", params={"actors": "edi-rama,keir-starmer", "policies": "nope-a,uk-return-hubs,nope-b"}
     )
-    body = problem(response, 404)
+    body = assert_problem(response, 404)
     assert "nope-a" in body["detail"]
     assert "nope-b" in body["detail"]
     assert len(body["errors"]) == 2
@@ -107,14 +96,14 @@ async def test_every_unknown_policy_is_named(client: Client) -> None:
     ],
 )
 async def test_unknown_topic_is_404(client: Client, path: str, params: dict[str, str]) -> None:
-    body = problem(await client.get(path, params=params), 404)
+    body = assert_problem(await client.get(path, params=params), 404)
     assert params["topic"] in body["detail"]
     assert named(body) == {"topic"}
 
 
 @pytest.mark.parametrize("view", ["positions", "timeline", "changes?from=2025-01-01&to=2025-06-01"])
 async def test_unknown_policy_path_is_404(client: Client, view: str) -> None:
-    body = problem(await client.get(f"/v1/policies/no-such-policy/{view}"), 404)
+    body = assert_problem(await client.get(f"/v1/policies/no-such-policy/{view}"), 404)
     assert "no-such-policy" in body["detail"]
 
 
@@ -123,32 +112,32 @@ async def test_unknown_policy_path_is_404(client: Client, view: str) -> None:
 
 async def test_duplicate_actors_are_400_naming_actors(client: Client) -> None:
     response = await client.get("/v1/compare/actors", params={"actors": "edi-rama,keir-starmer,edi-rama"})
-    body = problem(response, 400)
+    body = assert_problem(response, 400)
     assert named(body) == {"actors"}
     assert "edi-rama" in body["errors"][0]["message"]
 
 
 async def test_eleven_actors_are_400(client: Client) -> None:
     response = await client.get("/v1/compare/actors", params={"actors": ",".join(ELEVEN_ACTORS)})
-    body = problem(response, 400)
+    body = assert_problem(response, 400)
     assert named(body) == {"actors"}
     assert "10" in body["errors"][0]["message"]
 
 
 async def test_eleven_actors_are_400_even_when_unknown(client: Client) -> None:
     response = await client.get("/v1/compare/actors", params={"actors": ",".join(f"ghost-{i}" for i in range(11))})
-    assert named(problem(response, 400)) == {"actors"}
+    assert named(assert_problem(response, 400)) == {"actors"}
 
 
 @pytest.mark.parametrize("actors", ["edi-rama", "keir-starmer", "no-such-actor"])
 async def test_single_actor_is_400(client: Client, actors: str) -> None:
-    body = problem(await client.get("/v1/compare/actors", params={"actors": actors}), 400)
+    body = assert_problem(await client.get("/v1/compare/actors", params={"actors": actors}), 400)
     assert named(body) == {"actors"}
 
 
 @pytest.mark.parametrize("actors", ["edi-rama,", ",edi-rama", "edi-rama,,keir-starmer", ",,,", "", "ab"])
 async def test_malformed_actor_lists_are_400(client: Client, actors: str) -> None:
-    body = problem(await client.get("/v1/compare/actors", params={"actors": actors}), 400)
+    body = assert_problem(await client.get("/v1/compare/actors", params={"actors": actors}), 400)
     assert "actors" in body["detail"]
 
 
@@ -159,7 +148,7 @@ async def test_malformed_actor_lists_are_400(client: Client, actors: str) -> Non
     "path", ["/v1/compare/dates?actor=keir-starmer", "/v1/policies/uk-offshoring-asylum-seekers/changes?"]
 )
 async def test_from_after_to_is_400_naming_from(client: Client, path: str) -> None:
-    body = problem(await client.get(f"{path}&from=2025-06-01&to=2025-01-01"), 400)
+    body = assert_problem(await client.get(f"{path}&from=2025-06-01&to=2025-01-01"), 400)
     assert named(body) == {"from"}
     assert "'from'" in body["detail"]
 
@@ -177,7 +166,7 @@ async def test_from_after_to_is_400_naming_from(client: Client, path: str) -> No
     ],
 )
 async def test_impossible_date_is_400_naming_the_parameter(client: Client, path: str, parameter: str, bad: str) -> None:
-    body = problem(await client.get(f"{path}&{parameter}={bad}"), 400)
+    body = assert_problem(await client.get(f"{path}&{parameter}={bad}"), 400)
     assert named(body) == {parameter}
     assert f"'{parameter}'" in body["detail"]
 
@@ -193,7 +182,7 @@ async def test_impossible_date_is_400_naming_the_parameter(client: Client, path:
     ],
 )
 async def test_impossible_from_or_to_is_400(client: Client, path: str, bad: str) -> None:
-    body = problem(await client.get(path + bad), 400)
+    body = assert_problem(await client.get(path + bad), 400)
     assert len(body["errors"]) == 1
 
 
@@ -214,7 +203,7 @@ async def test_impossible_from_or_to_is_400(client: Client, path: str, bad: str)
     ],
 )
 async def test_missing_required_parameter_is_400(client: Client, path: str, missing: str) -> None:
-    body = problem(await client.get(path), 400)
+    body = assert_problem(await client.get(path), 400)
     assert f"'{missing}'" in body["detail"]
 
 
@@ -230,7 +219,7 @@ async def test_missing_required_parameter_is_400(client: Client, path: str, miss
 )
 @pytest.mark.parametrize("value", ["xml", "CSV", "", "json,csv"])
 async def test_bad_format_is_400_naming_format(client: Client, path: str, value: str) -> None:
-    body = problem(await client.get(f"{path}&format={value}"), 400)
+    body = assert_problem(await client.get(f"{path}&format={value}"), 400)
     assert named(body) == {"format"}
 
 
@@ -257,7 +246,7 @@ async def test_bad_format_is_400_naming_format(client: Client, path: str, value:
 async def test_odd_input_is_a_4xx_problem(client: Client, path: str) -> None:
     response = await client.get(path)
     assert 400 <= response.status_code < 500, response.text
-    assert response.headers["content-type"].split(";")[0] == PROBLEM
+    assert_problem(response, response.status_code)
 
 
 @pytest.mark.parametrize(
@@ -275,4 +264,4 @@ async def test_odd_input_is_a_4xx_problem(client: Client, path: str) -> None:
 async def test_nul_byte_in_a_slug_is_a_4xx_problem(client: Client, path: str) -> None:
     response = await client.get(path)
     assert 400 <= response.status_code < 500, response.text
-    assert response.headers["content-type"].split(";")[0] == PROBLEM
+    assert_problem(response, response.status_code)

@@ -14,9 +14,9 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from api.settings import Settings
 from db.engine import plain_url
+from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
-PROBLEM = "application/problem+json"
 CSV_COLUMNS = {
     "policy_slug",
     "actor_slug",
@@ -152,10 +152,7 @@ async def test_csv_content_type_names_the_charset_once(client: Client) -> None:
 @pytest.mark.parametrize("accept", ["application/xml", "text/html", "image/png", "application/problem+json"])
 async def test_accept_naming_neither_json_nor_csv_is_406(client: Client, path: str, accept: str) -> None:
     response = await client.get(path, headers={"Accept": accept})
-    assert response.status_code == 406, response.text
-    assert media_type(response) == PROBLEM
-    body = response.json()
-    assert body["status"] == 406
+    body = assert_problem(response, 406, "not-acceptable")
     assert "text/csv" in body["detail"]
 
 

@@ -4,15 +4,15 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.problems import assert_problem
+
 Client = AsyncTestClient[Litestar]
 
 
 @pytest.mark.parametrize("accept", ["application/xml", "text/html", "application/json;q=0", "image/*"])
 async def test_an_accept_header_ruling_out_json_is_406(client: Client, accept: str) -> None:
     response = await client.get("/v1/actors", headers={"Accept": accept})
-    assert response.status_code == 406
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["type"].endswith("/not-acceptable")
+    assert_problem(response, 406, "not-acceptable")
 
 
 @pytest.mark.parametrize("accept", ["application/json", "*/*", "application/*", "text/html, */*;q=0.1", ""])

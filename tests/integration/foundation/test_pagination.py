@@ -8,8 +8,9 @@ import yaml
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.problems import assert_problem
+
 DATA_DIR = Path(__file__).resolve().parents[3] / "seeds" / "data"
-PROBLEM_BASE = "https://positions.example.org/problems/"
 
 Client = AsyncTestClient[Litestar]
 
@@ -123,11 +124,7 @@ async def test_limits_at_the_bounds_are_accepted(client: Client, limit: int) -> 
 
 
 def assert_problem_naming(response: Any, name: str) -> None:
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem = response.json()
-    assert problem["status"] == 400
-    assert problem["type"].startswith(PROBLEM_BASE)
+    problem = assert_problem(response, 400, "invalid-parameter")
     assert f"'{name}'" in problem["detail"]
     assert name in {error["name"] for error in problem["errors"]}
     assert {error["location"] for error in problem["errors"] if error["name"] == name} == {"query"}

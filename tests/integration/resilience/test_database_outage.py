@@ -24,6 +24,7 @@ from api.settings import Settings
 from db.embedded import start_embedded
 from db.engine import make_engine
 from seeds.loader import load_dataset, read_dataset
+from tests.problems import assert_problem
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
 
@@ -78,10 +79,7 @@ async def test_an_outage_gives_503_problems_and_the_app_recovers_by_itself(
 
         for path in ("/v1/actors", COMPARE, "/v1/stances/anything"):
             response = await client.get(path)
-            assert response.status_code == 503, (path, response.text)
-            assert response.headers["content-type"] == "application/problem+json"
-            assert response.headers["retry-after"]
-            assert response.json()["type"].endswith("/database-unavailable")
+            assert_problem(response, 503, "database-unavailable")
         ready = await client.get("/ready")
         assert ready.status_code == 503
         assert ready.json()["database"] is False

@@ -25,6 +25,7 @@ from api.app import create_app
 from api.auth import generate_key
 from api.settings import Settings
 from db.engine import plain_url
+from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
 KeyFactory = Callable[..., Awaitable[dict[str, str]]]
@@ -176,15 +177,6 @@ def lock_waiters() -> Callable[[asyncpg.Connection, int], Awaitable[None]]:
 
 
 @pytest.fixture
-def problem() -> Callable[[httpx.Response, int], dict[str, Any]]:
-    """Assert ``response`` is an RFC 9457 problem with ``status`` and return its body."""
-
-    def check(response: httpx.Response, status: int) -> dict[str, Any]:
-        assert response.status_code == status, (response.status_code, response.text)
-        assert response.headers["content-type"] == "application/problem+json", response.headers
-        body: dict[str, Any] = response.json()
-        assert body["status"] == status
-        assert body["type"].startswith("https://positions.example.org/problems/")
-        return body
-
-    return check
+def problem() -> Callable[..., dict[str, Any]]:
+    """``tests.problems.assert_problem``: assert ``response`` is a problem with ``status``, return its body."""
+    return assert_problem

@@ -12,6 +12,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.problems import assert_problem
+
 Client = AsyncTestClient[Litestar]
 Problem = Callable[[httpx.Response, int], dict[str, Any]]
 Body = Callable[..., dict[str, Any]]
@@ -94,7 +96,7 @@ async def test_a_write_the_database_rejects_half_way_leaves_nothing_behind(
     response = await writer.post("/v1/stances", json=blank_second_evidence(stance_body, slug), headers=editor)
 
     assert response.status_code >= 400
-    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, response.status_code)
     assert await stored() == before
     assert await db.fetchval("SELECT count(*) FROM stance WHERE slug = $1", slug) == 0
     assert (await writer.get(f"/v1/stances/{slug}")).status_code == 404
@@ -344,8 +346,8 @@ async def test_a_nul_character_in_a_body_field_is_a_client_error_not_a_500(
         "/v1/stances", json=stance_body("edi-rama-on-nul-2025-05-15", summary="Rama\u0000 said no."), headers=editor
     )
     assert await stored() == before
-    assert response.headers["content-type"] == "application/problem+json"
     assert 400 <= response.status_code < 500, response.text
+    assert_problem(response, response.status_code)
 
 
 async def test_a_correction_that_dates_a_stance_after_its_source_is_422(

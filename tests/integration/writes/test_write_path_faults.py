@@ -23,6 +23,7 @@ from api.app import create_app
 from db.engine import plain_url
 from tests.conftest import running_server
 from tests.integration.writes.conftest import GENEROUS_RATE_LIMIT, settings_for
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.slow
 
@@ -143,11 +144,7 @@ async def test_a_connection_lost_during_commit_says_the_outcome_is_unknown(
                 json=stance_body("doomed-rama-on-commit-2025-05-15"),
                 headers={**key, "Idempotency-Key": "doomed-1"},
             )
-            assert doomed.status_code == 503, doomed.text
-            assert doomed.headers["content-type"] == "application/problem+json"
-            assert doomed.headers["retry-after"]
-            problem = doomed.json()
-            assert problem["type"].endswith("/write-outcome-unknown")
+            problem = assert_problem(doomed, 503, "write-outcome-unknown")
             assert "may or may not" in problem["detail"]
             assert "same Idempotency-Key is safe" in problem["detail"]
 
