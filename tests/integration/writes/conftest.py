@@ -1,8 +1,9 @@
-"""Fixtures for the editorial-write tests: a writable database and an app of their own per module.
+"""Fixtures for the editorial-write tests: a writable database and an app of their own per test.
 
 The session-wide ``client`` fixture serves a shared read-only database, so nothing here writes through it.
-Each module gets a fresh clone of the seeded template (``write_url``), an app over it (``writer``), a plain
-asyncpg connection for checking what was stored (``db``) and a factory for API keys (``make_key``).
+Each test gets a fresh clone of the seeded template (``write_url``; a clone is a file copy, a few tens of
+milliseconds), an app over it (``writer``), a plain asyncpg connection for checking what was stored (``db``)
+and a factory for API keys (``make_key``): no test sees another's writes, whatever the order they run in.
 
 ``AsyncTestClient`` runs the app in a portal thread but *blocks the calling event loop* for the duration of
 each request, so ``asyncio.gather`` over two of its requests runs them one after the other. Tests that need
@@ -38,21 +39,21 @@ def settings_for(url: str, **changes: Any) -> Settings:
     return dataclasses.replace(Settings.from_env(url), **changes)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def write_url(databases: Any, request: pytest.FixtureRequest) -> str:
-    label = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:16]
+    label = request.node.name.removeprefix("test_")[:16].rstrip("_[").replace("[", "_")
     url: str = await databases.clone(f"w_{label}")
     return url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def writer(write_url: str) -> AsyncIterator[Client]:
     app = create_app(settings_for(write_url, write_rate_limit=GENEROUS_RATE_LIMIT))
     async with AsyncTestClient(app) as test_client:
         yield test_client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def db(write_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(plain_url(write_url))
     try:
@@ -61,7 +62,7 @@ async def db(write_url: str) -> AsyncIterator[asyncpg.Connection]:
         await connection.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def make_key(db: asyncpg.Connection) -> KeyFactory:
     """Insert an API key directly (as ``positions keys create`` would) and return its bearer header."""
 
@@ -83,12 +84,12 @@ def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def editor(make_key: KeyFactory) -> dict[str, str]:
     return await make_key("Module Editor", "editor")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def admin(make_key: KeyFactory) -> dict[str, str]:
     return await make_key("Module Admin", "admin")
 

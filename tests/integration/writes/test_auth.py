@@ -35,7 +35,7 @@ class CliResult:
     stderr: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def positions_cli(write_url: str) -> Callable[..., Any]:
     """Run ``python -m api.cli ...`` against this module's database, as an operator would."""
 
@@ -318,7 +318,7 @@ async def test_the_keys_name_is_the_author_in_the_history(
 # --- rate limit -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def limited(write_url: str) -> AsyncIterator[Client]:
     """An app allowing 3 writes per key per minute."""
     settings = dataclasses.replace(Settings.from_env(write_url), write_rate_limit=3)

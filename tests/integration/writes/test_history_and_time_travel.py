@@ -30,13 +30,13 @@ class Correction:
     comparison_before: dict[str, Any]  # today's comparison answer before the correction
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def jane(make_key: Callable[..., Any]) -> dict[str, str]:
     headers: dict[str, str] = await make_key("Jane Editor", "editor")
     return headers
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def starmer_corrected(writer: Client, jane: dict[str, str], db: asyncpg.Connection) -> Correction:
     """Jane Editor corrects Starmer on return hubs from +2 (strongly support) to -1 (oppose)."""
     etag = (await writer.get(f"/v1/stances/{STARMER_ON_HUBS}")).headers["etag"]

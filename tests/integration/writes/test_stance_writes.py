@@ -262,7 +262,7 @@ SOURCE_TEXT = (
 PARAPHRASE_IN_SOURCE = 'He added that Albania\'s deal with Italy was "exclusive".'
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def source_with_text(writer: Client, editor: dict[str, str]) -> str:
     slug = "rama-press-statement-with-text-2025-05-20"
     response = await writer.post(

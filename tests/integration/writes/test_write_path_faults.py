@@ -31,7 +31,7 @@ SMALL_POOL = 4
 Body = Callable[..., dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def small_pool_server(write_url: str) -> Any:
     env = {"POSITIONS_DB_POOL_SIZE": str(SMALL_POOL), "POSITIONS_WRITE_RATE_LIMIT": str(GENEROUS_RATE_LIMIT)}
     async with running_server(write_url, env) as base:
