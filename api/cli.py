@@ -50,9 +50,30 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_seed(data_dir: Path) -> int:
+    """``positions seed --check``: read the files and run the editorial checks; no database needed."""
+    from seeds.check import check_dataset
+
+    try:
+        dataset = read_dataset(data_dir)
+    except SeedError as exc:
+        print(f"seed error: {exc}", file=sys.stderr)
+        return 1
+    findings = check_dataset(dataset)
+    for finding in findings:
+        print(finding)
+    print(
+        f"seed check: {len(dataset.stances)} stances, {len(findings)} finding{'' if len(findings) == 1 else 's'}",
+        file=sys.stderr,
+    )
+    return 1 if findings else 0
+
+
 def command_seed(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
+    if args.check:
+        return _check_seed(Path(args.data_dir))
     try:
         _seed(_database_url(), Path(args.data_dir))
     except SeedError as exc:
@@ -184,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load seeds/data idempotently, in one transaction")
     seed.add_argument("--data-dir", default=str(DATA_DIR))
+    seed.add_argument(
+        "--check",
+        action="store_true",
+        help="check the files only (a ±2 must rest on the actor's own words or acts); exit 1 on any finding",
+    )
     seed.set_defaults(handler=command_seed)
 
     keys = commands.add_parser("keys", help="create, list and revoke API keys for editors")

@@ -304,7 +304,7 @@ class ApiKey(Timestamped, Base):
 
 
 class Revision(Base):
-    """One recorded change (written by a row trigger): what a row was, what it became, who, when."""
+    """One recorded change (written by a row trigger): what a row was, what it became, who, when and why."""
 
     __tablename__ = "revision"
     __table_args__ = (
@@ -321,6 +321,7 @@ class Revision(Base):
     after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     author: Mapped[str] = mapped_column(String(100), nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class IdempotencyRecord(Timestamped, Base):

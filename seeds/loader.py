@@ -3,9 +3,11 @@
 Records are upserted on their natural keys (slugs; the role's actor, title and start date), and a row is
 only written when a value differs, so loading the same files twice changes nothing (not even
 ``updated_at`` or the data version). The loader never deletes anything and never overwrites what an
-editor wrote: a row whose latest revision has another author than the loader (or the migration) is left
-as the editor made it, and aliases, roles and topic links are only ever added. ``positions serve`` loads the
-seeds only into an empty database (``is_empty``).
+editor wrote: a row whose revision history has another author than the loader (or the migration) is left
+as the editor made it, and aliases, roles and topic links are only ever added (so a correction changes a
+stance or its evidence in place, or adds evidence, and never drops an item from a stance's list). A
+corrected stance carries a ``correction_reason``, which the revision history records beside the loader as
+author. ``positions serve`` loads the seeds only into an empty database (``is_empty``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -353,34 +355,27 @@ def evidence_slug(stance_slug: str, index: int) -> str:
     return f"{stance_slug}-e{index}"
 
 
-async def _upsert_stances(
-    connection: AsyncConnection, stances: list[SeedStance], actor_ids: dict[str, int], policy_ids: dict[str, int]
-) -> int:
-    await _upsert(
-        connection,
-        _table(Stance),
-        [
-            {
-                "slug": s.slug,
-                "actor_id": actor_ids[s.actor],
-                "policy_id": policy_ids[s.policy],
-                "position": s.position,
-                "ambiguity": s.ambiguity.value if s.ambiguity else None,
-                "stated_on": s.stated_on,
-                "stated_on_precision": s.stated_on_precision.value,
-                "stated_on_inferred": s.stated_on_inferred,
-                "summary": s.summary,
-            }
-            for s in stances
-        ],
-        key=["slug"],
-    )
-    stance_ids = await _ids(connection, _table(Stance))
-    source_ids = await _ids(connection, _table(Source))
-    rows = [
+def _stance_row(stance: SeedStance, actor_ids: dict[str, int], policy_ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "slug": stance.slug,
+        "actor_id": actor_ids[stance.actor],
+        "policy_id": policy_ids[stance.policy],
+        "position": stance.position,
+        "ambiguity": stance.ambiguity.value if stance.ambiguity else None,
+        "stated_on": stance.stated_on,
+        "stated_on_precision": stance.stated_on_precision.value,
+        "stated_on_inferred": stance.stated_on_inferred,
+        "summary": stance.summary,
+    }
+
+
+def _evidence_rows(
+    stance: SeedStance, stance_id: int, actor_ids: dict[str, int], source_ids: dict[str, int]
+) -> list[dict[str, Any]]:
+    return [
         {
-            "slug": evidence_slug(s.slug, index),
-            "stance_id": stance_ids[s.slug],
+            "slug": evidence_slug(stance.slug, index),
+            "stance_id": stance_id,
             "source_id": source_ids[e.source],
             "kind": e.kind.value,
             "text": e.text,
@@ -388,8 +383,40 @@ async def _upsert_stances(
             "char_start": e.char_start,
             "char_end": e.char_end,
         }
-        for s in stances
-        for index, e in enumerate(s.evidence, start=1)
+        for index, e in enumerate(stance.evidence, start=1)
     ]
-    await _upsert(connection, _table(Evidence), rows, key=["slug"])
-    return len(rows)
+
+
+async def _set_reason(connection: AsyncConnection, reason: str) -> None:
+    """The reason the revision trigger records for the writes that follow ('' records none)."""
+    await connection.execute(text("SELECT set_config('positions.reason', :reason, true)").bindparams(reason=reason))
+
+
+async def _upsert_stances(
+    connection: AsyncConnection, stances: list[SeedStance], actor_ids: dict[str, int], policy_ids: dict[str, int]
+) -> int:
+    """Upsert stances and their evidence. A stance already in the database that carries a
+    ``correction_reason`` is written on its own with that reason set, so the revisions its correction
+    causes (if any: an unchanged row writes nothing) record why; a first load records no reason."""
+    stance_table, evidence_table = _table(Stance), _table(Evidence)
+    existing = await _ids(connection, stance_table)
+    corrected = [s for s in stances if s.correction_reason and s.slug in existing]
+    corrected_slugs = {s.slug for s in corrected}
+    plain = [s for s in stances if s.slug not in corrected_slugs]
+    source_ids = await _ids(connection, _table(Source))
+
+    await _upsert(connection, stance_table, [_stance_row(s, actor_ids, policy_ids) for s in plain], key=["slug"])
+    stance_ids = await _ids(connection, stance_table)
+    rows = [row for s in plain for row in _evidence_rows(s, stance_ids[s.slug], actor_ids, source_ids)]
+    await _upsert(connection, evidence_table, rows, key=["slug"])
+    count = len(rows)
+
+    for stance in corrected:
+        await _set_reason(connection, stance.correction_reason or "")
+        await _upsert(connection, stance_table, [_stance_row(stance, actor_ids, policy_ids)], key=["slug"])
+        rows = _evidence_rows(stance, stance_ids[stance.slug], actor_ids, source_ids)
+        await _upsert(connection, evidence_table, rows, key=["slug"])
+        count += len(rows)
+    if corrected:
+        await _set_reason(connection, "")
+    return count

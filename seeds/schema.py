@@ -89,6 +89,9 @@ class SeedStance(SeedRecord, kw_only=True):
     stated_on_inferred: bool = False
     summary: Text
     evidence: Annotated[list[SeedEvidence], msgspec.Meta(min_length=1)]
+    # Why the stance (or its evidence) was last corrected; recorded as the reason of the revisions the loader
+    # writes when it changes a stance that is already in the database. Replace it with each new correction.
+    correction_reason: Annotated[str, msgspec.Meta(min_length=1)] | None = None
 
 
 class SeedDataset(msgspec.Struct, kw_only=True):

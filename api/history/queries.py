@@ -9,13 +9,18 @@ from db.models import Revision
 
 async def revisions(session: AsyncSession, entity_type: str, entity_id: int) -> list[RevisionItem]:
     rows = await session.execute(
-        select(Revision.action, Revision.author, Revision.recorded_at, Revision.before, Revision.after)
+        select(Revision.action, Revision.author, Revision.recorded_at, Revision.reason, Revision.before, Revision.after)
         .where(Revision.entity_type == entity_type, Revision.entity_id == entity_id)
         .order_by(Revision.id)
     )
     return [
         RevisionItem(
-            action=row.action, author=row.author, recorded_at=row.recorded_at, before=row.before, after=row.after
+            action=row.action,
+            author=row.author,
+            recorded_at=row.recorded_at,
+            reason=row.reason,
+            before=row.before,
+            after=row.after,
         )
         for row in rows
     ]

@@ -7,11 +7,13 @@ import msgspec
 
 
 class RevisionItem(msgspec.Struct, kw_only=True):
-    """One recorded change: what the record was (`before`), what it became (`after`), who, when."""
+    """One recorded change: what the record was (`before`), what it became (`after`), who, when, and why
+    (`reason`, e.g. a seed correction's; null when the change was recorded without one)."""
 
     action: str
     author: str
     recorded_at: datetime
+    reason: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 

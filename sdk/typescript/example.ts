@@ -49,7 +49,8 @@ function check(condition: boolean, message: string): asserts condition {
   }
 }
 
-/** Who is "rama"? Edi Rama and Keir Starmer on return hubs as of 15 May 2025. How Starmer moved in ten months. */
+/** Who is "rama"? Edi Rama and Keir Starmer on return hubs (and on one in Albania) as of 15 May 2025. How
+ *  Starmer's position on offshoring moved in ten months. */
 export async function main(baseUrl: string): Promise<string[]> {
   const lines: string[] = [];
 
@@ -67,11 +68,16 @@ export async function main(baseUrl: string): Promise<string[]> {
   });
   const hubs = comparison.rows.find((row) => row.policy.slug === "uk-return-hubs");
   check(hubs !== undefined, "compareActors: no row for uk-return-hubs");
+  // Starmer backs return hubs; Rama gave no view on them as a whole (partial): he ruled out Albania hosting one.
   const agreement: Schemas["Agreement"] | undefined = hubs.pairs[0]?.agreement;
-  check(agreement === "disagree", `compareActors: expected disagree on uk-return-hubs, got ${agreement}`);
-  for (const position of hubs.positions) {
-    const label: Schemas["PositionLabel"] | "no stance" = position.stance?.label ?? "no stance";
-    lines.push(`compareActors ${comparison.as_of} ${hubs.policy.title}: ${position.actor} ${label}`);
+  check(agreement === "partial", `compareActors: expected partial on uk-return-hubs, got ${agreement}`);
+  const hosting = comparison.rows.find((row) => row.policy.slug === "uk-albania-return-hub-hosting");
+  check(hosting !== undefined, "compareActors: no row for uk-albania-return-hub-hosting");
+  for (const row of [hubs, hosting]) {
+    for (const position of row.positions) {
+      const label: Schemas["PositionLabel"] | "no stance" = position.stance?.label ?? "no stance";
+      lines.push(`compareActors ${comparison.as_of} ${row.policy.title}: ${position.actor} ${label}`);
+    }
   }
   lines.push(`compareActors: ${hubs.pairs.map((pair) => `${pair.actors.join(" vs ")} ${pair.agreement}`).join("; ")}`);
 
@@ -84,11 +90,11 @@ export async function main(baseUrl: string): Promise<string[]> {
   const offshoring = dates.rows.find((row) => row.policy.slug === "uk-offshoring-asylum-seekers");
   check(offshoring !== undefined, "compareDates: no row for uk-offshoring-asylum-seekers");
   const change: Schemas["ChangeKind"] = offshoring.change;
-  check(change === "reversed", `compareDates: expected reversed on uk-offshoring-asylum-seekers, got ${change}`);
+  check(change === "strengthened", `compareDates: expected strengthened on uk-offshoring-asylum-seekers, got ${change}`);
   const before = offshoring.from_stance?.label ?? "no stance";
   const after = offshoring.to_stance?.label ?? "no stance";
   lines.push(`compareDates ${dates.from}..${dates.to} ${dates.actor.name}: ${offshoring.policy.title} ${before} -> ${after} (${change})`);
-  lines.push(`compareDates: ${dates.counts.reversed} reversed, ${dates.counts.new} new, ${dates.counts.unchanged} unchanged`);
+  lines.push(`compareDates: ${dates.counts.strengthened} strengthened, ${dates.counts.new} new, ${dates.counts.unchanged} unchanged`);
 
   return lines;
 }

@@ -98,5 +98,6 @@ def test_the_example_client_runs_against_the_live_server(
     assert result.returncode == 0, described(result)
     lines = result.stdout.splitlines()
     assert lines[0] == "listActors: Edi Rama (person, AL)"
-    assert "compareActors: edi-rama vs keir-starmer disagree" in lines
-    assert any(line.endswith("strongly_oppose -> strongly_support (reversed)") for line in lines), result.stdout
+    assert "compareActors: edi-rama vs keir-starmer partial" in lines
+    assert "compareActors 2025-05-15 Albania hosting a UK return hub: edi-rama strongly_oppose" in lines
+    assert any(line.endswith("unclear -> support (strengthened)") for line in lines), result.stdout

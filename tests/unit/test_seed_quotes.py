@@ -1,4 +1,5 @@
-"""The seed data in ``seeds/data`` is internally consistent and every direct quote is verbatim.
+"""The seed data in ``seeds/data`` is internally consistent and every evidence text is verbatim: direct quotes
+are the speaker's words, paraphrases and reported actions the article's own.
 
 Pure Python: reads the YAML files and, for the quote and checksum checks, the source articles (by default
 ``<workspace>/shared/seeds``; set ``POSITIONS_ARTICLES_DIR`` to point elsewhere). When the articles are not
@@ -155,6 +156,22 @@ def test_every_direct_quote_occurs_verbatim_in_its_source_article(
     assert quote in normalised_articles[source_slug], (
         f"{stance['slug']} evidence #{index}: quote not found in {SOURCES_BY_SLUG[source_slug]['file']}: "
         f"{evidence['text']!r}"
+    )
+
+
+@pytest.mark.parametrize(("stance", "index", "evidence"), REPORTED)
+def test_every_paraphrase_and_reported_action_is_the_articles_own_words(
+    stance: Record, index: int, evidence: Record, normalised_articles: dict[str, str]
+) -> None:
+    """Evidence that is not a direct quote is still the article's text, never an editor's wording: the
+    sentence (or the part of it that carries the point, qualifiers kept) as the article printed it."""
+    source_slug = evidence["source"]
+    assert source_slug in normalised_articles, (
+        f"{stance['slug']} evidence #{index}: article for source '{source_slug}' not found"
+    )
+    assert normalise(evidence["text"]) in normalised_articles[source_slug], (
+        f"{stance['slug']} evidence #{index}: {evidence['kind']} is not the article's own words "
+        f"({SOURCES_BY_SLUG[source_slug]['file']}): {evidence['text']!r}"
     )
 
 

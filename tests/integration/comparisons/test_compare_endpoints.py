@@ -145,11 +145,13 @@ async def test_three_actors_give_a_symmetric_matrix(client: Client) -> None:
             ["keir-starmer", "chris-philp"],
         ]
     scores = body["matrix"]["scores"]
-    assert scores[0][1] == 0.5  # Rama-Starmer: strategic partnership (0) and return hubs (4)
-    # Rama-Philp share the 2022 returns agreement (+2, +2) and return hubs (-2, -1): mean distance 0.5.
-    assert scores[0][2] == pytest.approx(1 - 0.5 / 4)
-    # Starmer-Philp: return hubs (3), Rwanda (4), net migration crackdown (4): mean 11/3.
-    assert scores[1][2] == pytest.approx(1 - (11 / 3) / 4, abs=1e-4)
+    # Rama-Starmer share a number only on the strategic partnership (0): Rama's stance on return hubs as a
+    # whole is unclear (what he opposed is Albania hosting one, on which Starmer has no stance).
+    assert scores[0][1] == 1.0
+    # Rama-Philp share only the 2022 returns agreement (+2, +2).
+    assert scores[0][2] == 1.0
+    # Starmer-Philp: return hubs (3) and Rwanda (4); Philp's view of the net-migration crackdown is unclear.
+    assert scores[1][2] == pytest.approx(1 - 3.5 / 4, abs=1e-4)
 
 
 async def test_ten_actors_are_allowed(client: Client) -> None:
@@ -185,14 +187,15 @@ async def test_policies_filter_restricts_rows(client: Client) -> None:
     body = await compare_actors(
         client, "edi-rama,keir-starmer", as_of="2025-05-16", policies="uk-rwanda-scheme,uk-return-hubs"
     )
-    # Rama has no Rwanda stance, but Starmer has: the row is there, with Rama's cell null.
+    # Rama has no Rwanda stance, but Starmer has: the row is there, with Rama's cell null. On return hubs as
+    # a whole Rama's stance is unclear (he ruled out Albania hosting one): partial, with no distance.
     assert row_slugs(body) == ["uk-return-hubs", "uk-rwanda-scheme"]
     rwanda = body["rows"][1]
     assert {p["actor"]: p["stance"] is None for p in rwanda["positions"]} == {"edi-rama": True, "keir-starmer": False}
     (summary,) = body["summary"]
-    assert summary["policies_compared"] == 1
-    assert summary["score"] == 0.0
-    assert (summary["disagree"], summary["unknown"]) == (1, 1)
+    assert summary["policies_compared"] == 0
+    assert summary["score"] is None
+    assert (summary["partial"], summary["unknown"]) == (1, 1)
 
 
 async def test_policies_filter_with_no_stance_gives_no_rows(client: Client) -> None:
@@ -227,8 +230,9 @@ async def test_compare_dates_filters(client: Client) -> None:
     params = {"actor": "keir-starmer", "from": "2024-07-05", "to": "2025-05-16"}
     by_policy = await get_json(client, "/v1/compare/dates", **params, policies="uk-offshoring-asylum-seekers")
     changes = [(r["policy"]["slug"], r["change"]) for r in by_policy["rows"]]
-    assert changes == [("uk-offshoring-asylum-seekers", "reversed")]
-    assert by_policy["counts"]["reversed"] == 1
+    # Unclear in 2024 (the articles record him against the Rwanda scheme only), hedged support (+1) in 2025.
+    assert changes == [("uk-offshoring-asylum-seekers", "strengthened")]
+    assert by_policy["counts"]["strengthened"] == 1
     assert sum(by_policy["counts"].values()) == 1
 
     by_topic = await get_json(client, "/v1/compare/dates", **params, topic="people-smuggling")
@@ -258,11 +262,11 @@ async def test_policy_positions_match_the_seed(client: Client, policy: str, as_o
         assert item["stance"]["evidence"], item["stance"]["slug"]
 
 
-async def test_policy_positions_follow_the_u_turn(client: Client) -> None:
+async def test_policy_positions_follow_the_move_to_support(client: Client) -> None:
     before = await get_json(client, "/v1/policies/uk-offshoring-asylum-seekers/positions", as_of="2025-05-14")
     after = await get_json(client, "/v1/policies/uk-offshoring-asylum-seekers/positions", as_of="2025-05-15")
-    assert [(i["actor"]["slug"], i["stance"]["position"]) for i in before["positions"]] == [("keir-starmer", -2)]
-    assert [(i["actor"]["slug"], i["stance"]["position"]) for i in after["positions"]] == [("keir-starmer", 2)]
+    assert [(i["actor"]["slug"], i["stance"]["label"]) for i in before["positions"]] == [("keir-starmer", "unclear")]
+    assert [(i["actor"]["slug"], i["stance"]["position"]) for i in after["positions"]] == [("keir-starmer", 1)]
 
 
 @pytest.mark.parametrize(
@@ -283,11 +287,11 @@ async def test_timeline_lists_every_stance_in_date_order(client: Client, policy:
         assert len(entry["stance"]["evidence"]) == len(seed["evidence"])
 
 
-async def test_timeline_of_the_u_turn(client: Client) -> None:
+async def test_timeline_of_the_move_to_support(client: Client) -> None:
     body = await get_json(client, "/v1/policies/uk-offshoring-asylum-seekers/timeline")
     assert [(e["actor"]["slug"], e["stance"]["stated_on"], e["stance"]["position"]) for e in body["entries"]] == [
-        ("keir-starmer", "2024-07-01", -2),
-        ("keir-starmer", "2025-05-15", 2),
+        ("keir-starmer", "2024-07-01", None),
+        ("keir-starmer", "2025-05-15", 1),
     ]
 
 
@@ -295,15 +299,15 @@ def change_list(body: dict[str, Any]) -> list[tuple[str, str]]:
     return [(item["actor"]["slug"], item["change"]) for item in body["changes"]]
 
 
-async def test_changes_on_offshoring_show_the_reversal(client: Client) -> None:
+async def test_changes_on_offshoring_show_the_move_to_support(client: Client) -> None:
     body = await get_json(
         client, "/v1/policies/uk-offshoring-asylum-seekers/changes", **{"from": "2024-07-05", "to": "2025-05-16"}
     )
     assert (body["from"], body["to"]) == ("2024-07-05", "2025-05-16")
-    assert change_list(body) == [("keir-starmer", "reversed")]
+    assert change_list(body) == [("keir-starmer", "strengthened")]
     (item,) = body["changes"]
-    assert item["from_stance"]["position"] == -2
-    assert item["to_stance"]["position"] == 2
+    assert (item["from_stance"]["position"], item["from_stance"]["label"]) == (None, "unclear")
+    assert item["to_stance"]["position"] == 1
     assert item["from_stance"]["evidence"]
     assert item["to_stance"]["evidence"]
 
@@ -404,7 +408,7 @@ async def test_retracted_stance_still_counts_before_the_day_of_retraction(retrac
         body = await compare_actors(client, "edi-rama,keir-starmer", policies="uk-return-hubs", as_of=day)
         cells = {p["actor"]: p["stance"] for p in body["rows"][0]["positions"]}
         assert cells["edi-rama"]["slug"] == RAMA_ON_HUBS
-        assert body["rows"][0]["pairs"][0]["agreement"] == "disagree"
+        assert body["rows"][0]["pairs"][0]["agreement"] == "partial"  # Rama: unclear on return hubs as a whole
         positions = await get_json(client, "/v1/policies/uk-return-hubs/positions", as_of=day)
         assert "edi-rama" in {item["actor"]["slug"] for item in positions["positions"]}
 
@@ -430,7 +434,7 @@ async def test_retracted_stance_falls_back_to_the_earlier_one(retracted: Retract
     positions = await get_json(client, "/v1/policies/uk-offshoring-asylum-seekers/positions", as_of=today.isoformat())
     (item,) = positions["positions"]
     assert item["stance"]["slug"] == STARMER_ON_OFFSHORING_2024
-    assert item["stance"]["position"] == -2
+    assert item["stance"]["label"] == "unclear"
 
 
 async def test_start_stance_retracted_by_the_end_is_dropped_even_with_an_earlier_stance(retracted: Retracted) -> None:

@@ -102,10 +102,10 @@ async def test_csv_quote_cells_survive_commas_and_quotes(client: Client) -> None
     _, rows = parse_csv(response)
     by_actor = {row["actor_slug"]: row for row in rows}
     assert by_actor["edi-rama"]["evidence_text"] == "I remain faithful to my marriage with Italy"
-    assert by_actor["edi-rama"]["summary"].startswith("Rama ruled out Albania taking part in UK return hubs, saying")
-    assert '"faithful"' in by_actor["edi-rama"]["summary"]
-    assert by_actor["edi-rama"]["agreement_with_keir-starmer"] == "disagree"
-    assert by_actor["keir-starmer"]["agreement_with_edi-rama"] == "disagree"
+    assert by_actor["edi-rama"]["summary"].startswith("On UK return hubs as a whole Rama gave no view: everything")
+    assert '("if we can"; no single measure is "a silver bullet")' in by_actor["keir-starmer"]["summary"]
+    assert by_actor["edi-rama"]["agreement_with_keir-starmer"] == "partial"
+    assert by_actor["keir-starmer"]["agreement_with_edi-rama"] == "partial"
 
 
 @pytest.mark.parametrize(

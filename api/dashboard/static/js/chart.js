@@ -138,8 +138,8 @@ export function timelineChart(entries, { title, asOf = "" } = {}) {
 
   const titleId = uid("chart-title");
   const descId = uid("chart-desc");
-  const first = formatDate(entries[0].stance.stated_on);
-  const last = formatDate(entries.at(-1).stance.stated_on);
+  const first = formatDate(entries[0].stance.stated_on, entries[0].stance.stated_on_precision);
+  const last = formatDate(entries.at(-1).stance.stated_on, entries.at(-1).stance.stated_on_precision);
   const svg = s(
     "svg",
     {

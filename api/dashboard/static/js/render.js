@@ -67,7 +67,7 @@ function sourceCitation(source) {
   if (source.published_on) {
     parts.push(
       ", ",
-      h("time", { datetime: source.published_on }, formatDate(source.published_on)),
+      h("time", { datetime: source.published_on }, formatDate(source.published_on, source.published_on_precision)),
       source.published_on_inferred ? h("span", { class: "inferred" }, " (date inferred)") : null,
     );
   }
