@@ -21,7 +21,11 @@ PROBLEM_DESCRIPTIONS = {
     422: "The body is well-formed but invalid; `errors` names every bad field.",
     428: "This update needs an `If-Match` header carrying the current ETag.",
     429: "Too many writes for this key; see `Retry-After`.",
-    503: "The database is unreachable or restarting; retry after `Retry-After` seconds.",
+    503: (
+        "The database is unreachable, restarting or too slow (`database-unavailable`), or the connection was lost "
+        "while committing a write (`write-outcome-unknown`: retry with the same `Idempotency-Key`); "
+        "retry after `Retry-After` seconds."
+    ),
 }
 
 READ_ERRORS = (400, 404, 503)
