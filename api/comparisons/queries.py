@@ -127,8 +127,10 @@ async def effective_stances(
             stance = found.stances[key] = _stance(row)
             if row["retracted_on"] is not None:
                 found.retracted_on[row["slug"]] = row["retracted_on"]
-            found.policies.setdefault(row["policy_id"], PolicyRef(slug=row["policy_slug"], title=row["policy_title"]))
-            found.actors.setdefault(row["actor_id"], actor_ref(row, "actor"))
+            if row["policy_id"] not in found.policies:
+                found.policies[row["policy_id"]] = PolicyRef(slug=row["policy_slug"], title=row["policy_title"])
+            if row["actor_id"] not in found.actors:
+                found.actors[row["actor_id"]] = actor_ref(row, "actor")
         if row["evidence_slug"] is not None:
             stance.evidence.append(evidence_item(row))
     return found
