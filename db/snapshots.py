@@ -5,7 +5,7 @@ that write SQL text take ``relations(...)`` (the live table names, or those rebu
 SQLAlchemy statements take ``as_recorded(Model, moment)``, an alias over the same SQL.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar, cast
 
 from sqlalchemy import SQLColumnExpression, Table, func, text
@@ -18,6 +18,17 @@ M = TypeVar("M", bound=Base)
 
 RECORDED_TABLES = ("stance", "evidence", "actor", "policy", "source")
 """The tables ``as_recorded=`` rebuilds (aliases, topics and roles are read as they are now)."""
+
+
+def recorded_moment(moment: datetime) -> datetime:
+    """``moment`` in UTC, as bound to the statements. A moment whose UTC time falls outside the years 1 to 9999
+    (``0001-01-01T01:00+03:05``) is before or after every revision anyway: it becomes the first or last moment
+    that Python, asyncpg and PostgreSQL all accept, instead of an error."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if moment.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def recorded_sql(table: str, parameter: str) -> str:
@@ -50,7 +61,7 @@ def as_recorded(model: type[M], moment: datetime | None, *, name: str | None = N
     parameter = f"as_recorded_{alias}"
     snapshot = (
         text(recorded_sql(table.name, f":{parameter}"))
-        .bindparams(**{parameter: moment})
+        .bindparams(**{parameter: recorded_moment(moment)})
         .columns(*table.c)
         .subquery(alias)
     )

@@ -14,7 +14,7 @@ from api.comparisons.schemas import EffectiveStance
 from api.errors import UnknownSlugs
 from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
 from api.refs import ActorRef, PolicyRef, position_label
-from db.snapshots import relations
+from db.snapshots import recorded_moment, relations
 
 EFFECTIVE_SQL = """
 WITH effective AS (
@@ -104,7 +104,7 @@ async def effective_stances(
     args: list[object] = [list(dates)]
     moment_parameter = None
     if as_recorded is not None:
-        args.append(as_recorded)
+        args.append(recorded_moment(as_recorded))
         moment_parameter = len(args)
     if actor_ids is not None:
         args.append(list(actor_ids))
@@ -150,7 +150,7 @@ async def policy_timeline(
     args: list[object] = [policy_id, include_retracted]
     moment_parameter = None
     if as_recorded is not None:
-        args.append(as_recorded)
+        args.append(recorded_moment(as_recorded))
         moment_parameter = len(args)
     for row in await connection.fetch(_sql(TIMELINE_SQL, moment_parameter), *args):
         entry = entries.get(row["id"])

@@ -16,7 +16,7 @@ from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
 from api.refs import PolicyRef, position_label
 from db.enums import EvidenceKind
 from db.models import TEXT_SEARCH_CONFIG, Evidence
-from db.snapshots import relations, search_vector_sql
+from db.snapshots import recorded_moment, relations, search_vector_sql
 
 MOMENT = ":as_recorded"
 """The bind parameter of the ``as_recorded`` timestamp in these statements."""
@@ -43,7 +43,7 @@ async def evidence_by_stance(
     """
     params: dict[str, object] = {"stance_ids": stance_ids}
     if as_recorded_at is not None:
-        params["as_recorded"] = as_recorded_at
+        params["as_recorded"] = recorded_moment(as_recorded_at)
     for row in (await session.execute(text(sql), params)).mappings():
         grouped[row["stance_id"]].append(evidence_item(row))
     return grouped
@@ -108,7 +108,7 @@ async def list_evidence(
     filters: list[str] = []
     params: dict[str, object] = {"limit": limit + 1}
     if as_recorded_at is not None:
-        params["as_recorded"] = as_recorded_at
+        params["as_recorded"] = recorded_moment(as_recorded_at)
     if q:
         vector = search_vector_sql("ev", "text", recorded=as_recorded_at is not None)
         filters.append(f"{vector} @@ websearch_to_tsquery('{TEXT_SEARCH_CONFIG}', :q)")
