@@ -5,7 +5,7 @@ from datetime import date
 
 import msgspec
 
-from db.enums import ActorKind, Ambiguity
+from db.enums import ActorKind, Ambiguity, DatePrecision
 
 
 class PositionLabel(enum.Enum):
@@ -51,7 +51,8 @@ class PolicyRef(msgspec.Struct, kw_only=True, gc=False):
 
 
 class SourceRef(msgspec.Struct, kw_only=True, gc=False):
-    """A source as cited under a quote."""
+    """A source as cited under a quote; `published_on` is a day, month or year as `published_on_precision` says
+    (a month or year is stored as its first day)."""
 
     slug: str
     title: str
@@ -59,4 +60,5 @@ class SourceRef(msgspec.Struct, kw_only=True, gc=False):
     author: str | None
     url: str | None
     published_on: date | None
+    published_on_precision: DatePrecision
     published_on_inferred: bool

@@ -1,8 +1,12 @@
-"""Flatten comparisons into CSV: one row per actor and policy."""
+"""Flatten comparisons into CSV: one row per actor and policy (per other actor too, when comparing actors).
+
+Dates show their precision: a month-precise date is written `2025-05`, a year-precise one `2025`.
+"""
 
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date
 
 from api.comparisons.schemas import (
     ActorComparison,
@@ -12,7 +16,7 @@ from api.comparisons.schemas import (
     PolicyPositions,
     PolicyTimeline,
 )
-from db.enums import EvidenceKind
+from db.enums import DatePrecision, EvidenceKind
 
 STANCE_COLUMNS = [
     "position",
@@ -33,6 +37,17 @@ STANCE_COLUMNS = [
 ]
 
 
+def precise_date(day: date | None, precision: DatePrecision) -> str:
+    """``day`` as precisely as it is known: `2025-05-15`, `2025-05` or `2025` (empty when unknown)."""
+    if day is None:
+        return ""
+    if precision is DatePrecision.YEAR:
+        return f"{day.year:04d}"
+    if precision is DatePrecision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
 def _stance_cells(stance: EffectiveStance | None) -> list[object]:
     if stance is None:
         return [""] * len(STANCE_COLUMNS)
@@ -42,7 +57,7 @@ def _stance_cells(stance: EffectiveStance | None) -> list[object]:
     return [
         "" if stance.position is None else stance.position,
         stance.label.value,
-        stance.stated_on.isoformat(),
+        precise_date(stance.stated_on, stance.stated_on_precision),
         stance.stated_on_precision.value,
         str(stance.stated_on_inferred).lower(),
         stance.summary,
@@ -51,7 +66,7 @@ def _stance_cells(stance: EffectiveStance | None) -> list[object]:
         (first.speaker.name if first.speaker else "") if first else "",
         first.source.title if first else "",
         (first.source.publisher or "") if first else "",
-        (first.source.published_on.isoformat() if first.source.published_on else "") if first else "",
+        precise_date(first.source.published_on, first.source.published_on_precision) if first else "",
         (first.source.url or "") if first else "",
         len(stance.evidence),
         stance.slug,
@@ -70,30 +85,56 @@ def to_csv(header: list[str], rows: Iterable[list[object]]) -> str:
     return buffer.getvalue()
 
 
+OTHER_ACTOR_COLUMNS = [
+    "other_actor_slug",
+    "other_actor_name",
+    "other_position",
+    "other_label",
+    "agreement_with_other",
+    "distance_to_other",
+]
+
+
 def actor_comparison_csv(comparison: ActorComparison) -> str:
+    """One row per policy, actor and other actor: the actor's stance, then how the other actor's relates to it.
+
+    With two actors that is one row per actor and policy; with n actors, n - 1 rows per actor and policy.
+    """
     names = {actor.slug: actor.name for actor in comparison.actors}
-    others = [actor.slug for actor in comparison.actors]
     header = ["as_of", "policy_slug", "policy_title", "actor_slug", "actor_name", *STANCE_COLUMNS]
-    header += [f"agreement_with_{slug}" for slug in others]
+    header += OTHER_ACTOR_COLUMNS
     rows = []
     for row in comparison.rows:
+        stances = {position.actor: position.stance for position in row.positions}
+        pairs = {}
+        for pair in row.pairs:
+            first, second = pair.actors
+            pairs[first, second] = pairs[second, first] = pair
         for position in row.positions:
-            agreement_by_other: dict[str, str] = {}
-            for pair in row.pairs:
-                if position.actor in pair.actors:
-                    other = pair.actors[1] if pair.actors[0] == position.actor else pair.actors[0]
-                    agreement_by_other[other] = pair.agreement.value
-            rows.append(
-                [
-                    comparison.as_of.isoformat(),
-                    row.policy.slug,
-                    row.policy.title,
-                    position.actor,
-                    names[position.actor],
-                    *_stance_cells(position.stance),
-                    *[agreement_by_other.get(slug, "") for slug in others],
-                ]
-            )
+            cells = [
+                comparison.as_of.isoformat(),
+                row.policy.slug,
+                row.policy.title,
+                position.actor,
+                names[position.actor],
+                *_stance_cells(position.stance),
+            ]
+            for other in comparison.actors:
+                if other.slug == position.actor:
+                    continue
+                pair = pairs[position.actor, other.slug]
+                other_stance = stances[other.slug]
+                rows.append(
+                    [
+                        *cells,
+                        other.slug,
+                        other.name,
+                        "" if other_stance is None or other_stance.position is None else other_stance.position,
+                        "" if other_stance is None else other_stance.label.value,
+                        pair.agreement.value,
+                        "" if pair.distance is None else pair.distance,
+                    ]
+                )
     return to_csv(header, rows)
 
 

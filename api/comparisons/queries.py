@@ -12,31 +12,9 @@ import asyncpg
 
 from api.comparisons.schemas import EffectiveStance
 from api.errors import UnknownSlugs
-from api.evidence.schemas import EvidenceItem
-from api.refs import ActorRef, PolicyRef, SourceRef, position_label
-from db.enums import ActorKind, DatePrecision, EvidenceKind
-from db.snapshots import recorded_sql
-
-
-def as_recorded_relation(table: str, parameter: int) -> str:
-    """``table`` as it stood at the timestamp in ``$parameter``, rebuilt from the revision history."""
-    if table not in {"stance", "evidence", "actor", "policy", "source"}:
-        raise ValueError(table)
-    return f"({recorded_sql(table, f'${parameter}')})"
-
-
-# Enum members by stored value: a dict lookup per row instead of an Enum call.
-ACTOR_KINDS = {member.value: member for member in ActorKind}
-EVIDENCE_KINDS = {member.value: member for member in EvidenceKind}
-PRECISIONS = {member.value: member for member in DatePrecision}
-
-LIVE_TABLES = {name: name for name in ("stance", "evidence", "actor", "policy", "source")}
-
-
-def recorded_tables(parameter: int) -> dict[str, str]:
-    """Every table the comparison reads, as recorded at the timestamp in ``$parameter``."""
-    return {name: as_recorded_relation(name, parameter) for name in LIVE_TABLES}
-
+from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
+from api.refs import ActorRef, PolicyRef, position_label
+from db.snapshots import recorded_moment, relations
 
 EFFECTIVE_SQL = """
 WITH effective AS (
@@ -54,17 +32,12 @@ SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, 
        e.stated_on_precision, e.stated_on_inferred, e.summary, e.retracted_on,
        p.slug AS policy_slug, p.title AS policy_title,
        a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
-       ev.slug AS evidence_slug, ev.kind AS evidence_kind, ev.text AS evidence_text,
-       ev.char_start, ev.char_end,
-       sp.slug AS speaker_slug, sp.name AS speaker_name, sp.kind AS speaker_kind,
-       src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
-       src.published_on, src.published_on_inferred
+       {evidence_columns}
 FROM effective e
 JOIN {policy} p ON p.id = e.policy_id
 JOIN {actor} a ON a.id = e.actor_id
 LEFT JOIN {evidence} ev ON ev.stance_id = e.id
-LEFT JOIN {source} src ON src.id = ev.source_id
-LEFT JOIN {actor} sp ON sp.id = ev.speaker_actor_id
+{source_and_speaker}
 ORDER BY p.slug, e.as_of, a.slug, ev.id
 """
 
@@ -72,18 +45,22 @@ TIMELINE_SQL = """
 SELECT s.id, s.slug, s.position, s.ambiguity, s.stated_on, s.stated_on_precision, s.stated_on_inferred,
        s.summary, s.retracted_at IS NOT NULL AS retracted,
        a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
-       ev.slug AS evidence_slug, ev.kind AS evidence_kind, ev.text AS evidence_text, ev.char_start, ev.char_end,
-       sp.slug AS speaker_slug, sp.name AS speaker_name, sp.kind AS speaker_kind,
-       src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
-       src.published_on, src.published_on_inferred
+       {evidence_columns}
 FROM {stance} s
 JOIN {actor} a ON a.id = s.actor_id
 LEFT JOIN {evidence} ev ON ev.stance_id = s.id
-LEFT JOIN {source} src ON src.id = ev.source_id
-LEFT JOIN {actor} sp ON sp.id = ev.speaker_actor_id
+{source_and_speaker}
 WHERE s.policy_id = $1 AND ($2 OR s.retracted_at IS NULL)
 ORDER BY s.stated_on, s.id, ev.id
 """
+
+
+def _sql(template: str, moment_parameter: int | None, **parts: str) -> str:
+    """``template`` over the live tables, or over the tables as recorded at the timestamp in ``$moment_parameter``."""
+    tables = relations(None if moment_parameter is None else f"${moment_parameter}")
+    return template.format(
+        evidence_columns=EVIDENCE_COLUMNS, source_and_speaker=source_and_speaker(tables), **tables, **parts
+    )
 
 
 @dataclass(slots=True)
@@ -95,28 +72,6 @@ class Found:
     actors: dict[int, ActorRef] = field(default_factory=dict)
     retracted_on: dict[str, date] = field(default_factory=dict)
     """The day each found stance was (later) retracted, by stance slug, for `dropped` changes."""
-
-
-def _evidence(row: asyncpg.Record) -> EvidenceItem:
-    return EvidenceItem(
-        slug=row["evidence_slug"],
-        kind=EVIDENCE_KINDS[row["evidence_kind"]],
-        text=row["evidence_text"],
-        speaker=ActorRef(slug=row["speaker_slug"], name=row["speaker_name"], kind=ACTOR_KINDS[row["speaker_kind"]])
-        if row["speaker_slug"] is not None
-        else None,
-        source=SourceRef(
-            slug=row["source_slug"],
-            title=row["source_title"],
-            publisher=row["publisher"],
-            author=row["author"],
-            url=row["url"],
-            published_on=row["published_on"],
-            published_on_inferred=row["published_on_inferred"],
-        ),
-        char_start=row["char_start"],
-        char_end=row["char_end"],
-    )
 
 
 def _stance(row: asyncpg.Record) -> EffectiveStance:
@@ -147,10 +102,10 @@ async def effective_stances(
     """
     filters: list[str] = []
     args: list[object] = [list(dates)]
-    tables = LIVE_TABLES
+    moment_parameter = None
     if as_recorded is not None:
-        args.append(as_recorded)
-        tables = recorded_tables(len(args))
+        args.append(recorded_moment(as_recorded))
+        moment_parameter = len(args)
     if actor_ids is not None:
         args.append(list(actor_ids))
         filters.append(f"AND s.actor_id = ANY(${len(args)}::bigint[])")
@@ -164,7 +119,7 @@ async def effective_stances(
             f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
-    sql = EFFECTIVE_SQL.format(filters="\n      ".join(filters), **tables)
+    sql = _sql(EFFECTIVE_SQL, moment_parameter, filters="\n      ".join(filters))
     for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
         stance = found.stances.get(key)
@@ -172,13 +127,12 @@ async def effective_stances(
             stance = found.stances[key] = _stance(row)
             if row["retracted_on"] is not None:
                 found.retracted_on[row["slug"]] = row["retracted_on"]
-            found.policies.setdefault(row["policy_id"], PolicyRef(slug=row["policy_slug"], title=row["policy_title"]))
-            found.actors.setdefault(
-                row["actor_id"],
-                ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]),
-            )
+            if row["policy_id"] not in found.policies:
+                found.policies[row["policy_id"]] = PolicyRef(slug=row["policy_slug"], title=row["policy_title"])
+            if row["actor_id"] not in found.actors:
+                found.actors[row["actor_id"]] = actor_ref(row, "actor")
         if row["evidence_slug"] is not None:
-            stance.evidence.append(_evidence(row))
+            stance.evidence.append(evidence_item(row))
     return found
 
 
@@ -194,20 +148,20 @@ async def policy_timeline(
 ) -> list[TimelineRow]:
     entries: dict[int, TimelineRow] = {}
     args: list[object] = [policy_id, include_retracted]
-    tables = LIVE_TABLES
+    moment_parameter = None
     if as_recorded is not None:
-        args.append(as_recorded)
-        tables = recorded_tables(3)
-    for row in await connection.fetch(TIMELINE_SQL.format(**tables), *args):
+        args.append(recorded_moment(as_recorded))
+        moment_parameter = len(args)
+    for row in await connection.fetch(_sql(TIMELINE_SQL, moment_parameter), *args):
         entry = entries.get(row["id"])
         if entry is None:
             entry = entries[row["id"]] = TimelineRow(
-                actor=ActorRef(slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]),
+                actor=actor_ref(row, "actor"),
                 stance=_stance(row),
                 retracted=row["retracted"],
             )
         if row["evidence_slug"] is not None:
-            entry.stance.evidence.append(_evidence(row))
+            entry.stance.evidence.append(evidence_item(row))
     return list(entries.values())
 
 

@@ -272,7 +272,8 @@ async def test_csv_links_download_the_same_data(page: Page, shots: Screenshots, 
     assert sorted({row["policy_title"] for row in rows}) == sorted(policies)
     rama = next(r for r in rows if r["policy_slug"] == "uk-return-hubs" and r["actor_slug"] == "edi-rama")
     assert rama["label"] == "unclear"
-    assert rama["agreement_with_keir-starmer"] == "partial"
+    assert rama["other_actor_slug"] == "keir-starmer"
+    assert rama["agreement_with_other"] == "partial"
 
     # The compare-dates table links the same way; fetched here with a plain HTTP client.
     await page.goto("/dashboard/?view=compare-dates&actor=keir-starmer&from=2024-07-05&to=2025-05-16")

@@ -198,4 +198,5 @@ async def test_philp_and_downing_street_quotes_in_csv(client: Client) -> None:
     assert by_actor["downing-street"]["evidence_text"] == "entirely different"
     assert by_actor["chris-philp"]["position"] == "2"
     assert by_actor["downing-street"]["position"] == ""
-    assert by_actor["chris-philp"]["agreement_with_downing-street"] == "partial"
+    assert by_actor["chris-philp"]["other_actor_slug"] == "downing-street"
+    assert by_actor["chris-philp"]["agreement_with_other"] == "partial"

@@ -60,7 +60,7 @@ def etag_of(response: httpx.Response) -> str:
 
 
 @pytest.mark.parametrize("how", ["format", "accept"])
-async def test_compare_actors_csv_has_one_row_per_actor_and_policy(client: Client, how: str) -> None:
+async def test_compare_actors_csv_has_one_row_per_actor_policy_and_other_actor(client: Client, how: str) -> None:
     as_json = (await client.get(COMPARE)).json()
     if how == "format":
         response = await client.get(COMPARE + "&format=csv")
@@ -69,11 +69,22 @@ async def test_compare_actors_csv_has_one_row_per_actor_and_policy(client: Clien
     header, rows = parse_csv(response)
     assert set(header) >= CSV_COLUMNS
     assert {"as_of", "policy_title", "actor_name", "summary", "stated_on"} <= set(header)
-    assert "agreement_with_keir-starmer" in header
+    assert {"other_actor_slug", "other_actor_name", "agreement_with_other", "distance_to_other"} <= set(header)
+    assert not [column for column in header if column.startswith("agreement_with_") and column.endswith("starmer")]
+    actors = [actor["slug"] for actor in as_json["actors"]]
+    assert len(actors) == 3
     assert len(as_json["rows"]) > 0
-    assert len(rows) == len(as_json["rows"]) * len(as_json["actors"])
+    assert len(rows) == len(as_json["rows"]) * len(actors) * (len(actors) - 1)
     expected = {(row["policy"]["slug"], p["actor"]): p["stance"] for row in as_json["rows"] for p in row["positions"]}
-    assert {(r["policy_slug"], r["actor_slug"]) for r in rows} == set(expected)
+    pairs = {
+        (row["policy"]["slug"], *ordered): pair
+        for row in as_json["rows"]
+        for pair in row["pairs"]
+        for ordered in (pair["actors"], pair["actors"][::-1])
+    }
+    assert {(r["policy_slug"], r["actor_slug"], r["other_actor_slug"]) for r in rows} == {
+        (policy, actor, other) for policy, actor in expected for other in actors if other != actor
+    }
     for row in rows:
         stance = expected[(row["policy_slug"], row["actor_slug"])]
         assert row["as_of"] == "2025-05-16"
@@ -84,8 +95,37 @@ async def test_compare_actors_csv_has_one_row_per_actor_and_policy(client: Clien
             assert row["label"] == stance["label"]
             assert row["evidence_text"] in {e["text"] for e in stance["evidence"]}
             assert row["source_title"]
+        other = expected[(row["policy_slug"], row["other_actor_slug"])]
+        assert row["other_label"] == ("" if other is None else other["label"])
+        assert row["other_position"] == ("" if other is None or other["position"] is None else str(other["position"]))
+        pair = pairs[(row["policy_slug"], row["actor_slug"], row["other_actor_slug"])]
+        assert row["agreement_with_other"] == pair["agreement"]
+        assert row["distance_to_other"] == ("" if pair["distance"] is None else str(pair["distance"]))
     assert response.headers["content-disposition"].startswith("inline")
     assert ".csv" in response.headers["content-disposition"]
+
+
+async def test_compare_actors_csv_for_two_actors_names_the_other_in_each_row(client: Client) -> None:
+    response = await client.get(
+        "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-16&format=csv&policies=uk-return-hubs"
+    )
+    header, rows = parse_csv(response)
+    assert header[-6:] == [
+        "other_actor_slug",
+        "other_actor_name",
+        "other_position",
+        "other_label",
+        "agreement_with_other",
+        "distance_to_other",
+    ]
+    assert [(row["actor_slug"], row["other_actor_slug"]) for row in rows] == [
+        ("edi-rama", "keir-starmer"),
+        ("keir-starmer", "edi-rama"),
+    ]
+    assert [row["other_actor_name"] for row in rows] == ["Keir Starmer", "Edi Rama"]
+    assert rows[0]["other_position"] == rows[1]["position"]
+    assert rows[1]["other_position"] == rows[0]["position"]
+    assert rows[0]["agreement_with_other"] == rows[1]["agreement_with_other"]
 
 
 async def test_csv_by_format_and_by_accept_agree(client: Client) -> None:
@@ -104,8 +144,10 @@ async def test_csv_quote_cells_survive_commas_and_quotes(client: Client) -> None
     assert by_actor["edi-rama"]["evidence_text"] == "I remain faithful to my marriage with Italy"
     assert by_actor["edi-rama"]["summary"].startswith("On UK return hubs as a whole Rama gave no view: everything")
     assert '("if we can"; no single measure is "a silver bullet")' in by_actor["keir-starmer"]["summary"]
-    assert by_actor["edi-rama"]["agreement_with_keir-starmer"] == "partial"
-    assert by_actor["keir-starmer"]["agreement_with_edi-rama"] == "partial"
+    assert by_actor["edi-rama"]["other_actor_slug"] == "keir-starmer"
+    assert by_actor["edi-rama"]["agreement_with_other"] == "partial"
+    assert by_actor["keir-starmer"]["other_actor_slug"] == "edi-rama"
+    assert by_actor["keir-starmer"]["agreement_with_other"] == "partial"
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,17 @@
 """SQL statement budgets per request: lists embed related rows without N+1 queries.
 
-Statements are counted with SQLAlchemy's ``after_cursor_execute`` event on the app's engine. The comparison
-endpoints run on the raw asyncpg connection, which this hook does not see, so they are not covered here.
-Budgets are the measured counts: a new query on one of these paths should be a deliberate change here.
+Statements are counted twice over: with SQLAlchemy's ``after_cursor_execute`` event on the app's engine, and,
+for the comparison endpoints, which run on the raw asyncpg connection that this event does not see, by
+wrapping the query methods of ``asyncpg.Connection`` (SQLAlchemy's own statements go through prepared
+statements, not these methods, so nothing is counted twice; only its ``BEGIN;``/``ROLLBACK;`` pass through
+``execute``). Budgets are the measured counts: a new query on
+one of these paths should be a deliberate change here.
 """
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -28,6 +32,27 @@ def statements(app: Litestar, client: Client) -> Iterator[list[str]]:
     event.listen(engine, "after_cursor_execute", record)
     yield seen
     event.remove(engine, "after_cursor_execute", record)
+
+
+TRANSACTION_CONTROL = {"BEGIN;", "ROLLBACK;", "COMMIT;"}
+ASYNCPG_QUERY_METHODS = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchmany")
+
+
+@pytest.fixture
+def pg_statements(client: Client, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement sent through an asyncpg connection's query methods while the test runs."""
+    seen: list[str] = []
+
+    def counting(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def counted(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+            seen.append(query)
+            return await method(self, query, *args, **kwargs)
+
+        return counted
+
+    for name in ASYNCPG_QUERY_METHODS:
+        monkeypatch.setattr(asyncpg.Connection, name, counting(getattr(asyncpg.Connection, name)))
+    return seen
 
 
 BUDGETS = {
@@ -87,3 +112,79 @@ async def test_the_counting_hook_sees_the_apps_statements(client: Client, statem
     assert response.status_code == 200
     assert any("FROM actor" in statement for statement in statements)
     assert any("FROM actor_alias" in statement for statement in statements)
+
+
+COMPARE_ACTORS = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
+COMPARE_DATES = "/v1/compare/dates?actor=keir-starmer&from=2024-07-05&to=2025-05-16"
+
+# The comparison endpoints, on the raw asyncpg connection; each count is exact (a hook that saw nothing would fail).
+ASYNCPG_BUDGETS = {
+    # the data version and the actors in one round trip, then the comparison query
+    COMPARE_ACTORS: 2,
+    COMPARE_ACTORS + "&format=csv": 2,
+    COMPARE_ACTORS + "&as_recorded=2030-01-01T00:00:00Z": 2,
+    COMPARE_ACTORS.replace("edi-rama,keir-starmer", "edi-rama,keir-starmer,chris-philp,downing-street"): 2,
+    # each filter resolves its slugs with one lookup
+    COMPARE_ACTORS + "&policies=uk-return-hubs,uk-rwanda-scheme": 3,
+    COMPARE_ACTORS + "&topic=asylum-returns": 3,
+    COMPARE_ACTORS + "&policies=uk-return-hubs&topic=asylum-returns": 4,
+    COMPARE_DATES: 2,
+    COMPARE_DATES + "&format=csv": 2,
+    COMPARE_DATES + "&policies=uk-offshoring-asylum-seekers": 3,
+    # per policy: the data version, the policy, then its stances
+    "/v1/policies/uk-return-hubs/positions?as_of=2025-05-16": 3,
+    "/v1/policies/uk-return-hubs/timeline": 3,
+    "/v1/policies/uk-return-hubs/timeline?include_retracted=true&format=csv": 3,
+    "/v1/policies/uk-offshoring-asylum-seekers/changes?from=2024-07-05&to=2025-05-16": 3,
+    # errors stop early
+    "/v1/compare/actors?actors=edi-rama,nobody": 1,
+    "/v1/compare/actors?actors=edi-rama,keir-starmer&policies=nothing-like-this": 2,
+    "/v1/policies/no-such-policy/positions": 2,
+    "/v1/compare/dates?actor=keir-starmer&from=2025-05-16&to=2024-07-05": 0,
+}
+
+
+@pytest.mark.parametrize(("path", "budget"), list(ASYNCPG_BUDGETS.items()), ids=list(ASYNCPG_BUDGETS))
+async def test_comparison_sends_exactly_its_asyncpg_statements(
+    client: Client, statements: list[str], pg_statements: list[str], path: str, budget: int
+) -> None:
+    response = await client.get(path)
+
+    assert response.status_code in {200, 400, 404}, response.text
+    assert len(pg_statements) == budget, "\n\n".join(pg_statements)
+    assert statements == []  # nothing through SQLAlchemy besides
+
+
+async def test_a_current_etag_costs_one_asyncpg_statement(client: Client, pg_statements: list[str]) -> None:
+    etag = (await client.get(COMPARE_ACTORS)).headers["etag"]
+    pg_statements.clear()
+
+    response = await client.get(COMPARE_ACTORS, headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert len(pg_statements) == 1, pg_statements
+
+
+async def test_comparison_statement_count_does_not_grow_with_the_actors(
+    client: Client, pg_statements: list[str]
+) -> None:
+    await client.get(COMPARE_ACTORS)
+    two = len(pg_statements)
+    pg_statements.clear()
+    ten = ",".join(actor["slug"] for actor in (await client.get("/v1/actors", params={"limit": 10})).json()["items"])
+    pg_statements.clear()
+
+    response = await client.get("/v1/compare/actors", params={"actors": ten, "as_of": "2025-05-15"})
+
+    assert response.status_code == 200
+    assert len(pg_statements) == two
+
+
+async def test_the_asyncpg_hook_does_not_see_sqlalchemys_statements(
+    client: Client, statements: list[str], pg_statements: list[str]
+) -> None:
+    response = await client.get("/v1/stances", params={"limit": 5})
+
+    assert response.status_code == 200
+    assert len(statements) == 2
+    assert [s for s in pg_statements if s not in TRANSACTION_CONTROL] == []

@@ -291,7 +291,7 @@ function matrixTable(data, names, ctx) {
       ),
     ),
   );
-  return [scrollBox(table), tableActions(ctx.requests.main.csv, "(per-pair agreement is in the agreement_with_… columns)"), pairs];
+  return [scrollBox(table), tableActions(ctx.requests.main.csv, "(one row per actor and other actor: agreement_with_other, distance_to_other)"), pairs];
 }
 
 function agreementSection(data, names, ctx) {

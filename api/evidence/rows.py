@@ -1,0 +1,69 @@
+"""Evidence with its source and speaker: the one SQL fragment every reader joins, and the one row→struct mapper.
+
+Comparisons and timelines (raw asyncpg), the evidence list and detail, and the evidence embedded in stances
+(SQLAlchemy ``text``) all select ``EVIDENCE_COLUMNS`` from an evidence row ``ev`` joined by
+``source_and_speaker(...)``, and turn each row into an ``EvidenceItem`` with ``evidence_item``.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from api.evidence.schemas import EvidenceItem
+from api.refs import ActorRef, SourceRef
+from db.enums import ActorKind, DatePrecision, EvidenceKind
+
+# Enum members by stored value: a dict lookup per row instead of an Enum call (rows carry the stored strings).
+ACTOR_KINDS = {member.value: member for member in ActorKind}
+EVIDENCE_KINDS = {member.value: member for member in EvidenceKind}
+PRECISIONS = {member.value: member for member in DatePrecision}
+
+EVIDENCE_COLUMNS = """ev.slug AS evidence_slug, ev.kind AS evidence_kind, ev.text AS evidence_text,
+       ev.char_start, ev.char_end,
+       sp.slug AS speaker_slug, sp.name AS speaker_name, sp.kind AS speaker_kind,
+       src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
+       src.published_on, src.published_on_precision, src.published_on_inferred"""
+"""The columns ``evidence_item`` reads, from ``ev`` and the ``src`` and ``sp`` of ``source_and_speaker``."""
+
+
+def source_and_speaker(tables: Mapping[str, str]) -> str:
+    """Joins from an evidence row ``ev`` to its source ``src`` and its speaker ``sp`` (null when the stance's
+    actor spoke); ``tables`` names the relations to read, e.g. ``db.snapshots.relations(...)``."""
+    return (
+        f"LEFT JOIN {tables['source']} src ON src.id = ev.source_id\n"
+        f"LEFT JOIN {tables['actor']} sp ON sp.id = ev.speaker_actor_id"
+    )
+
+
+class Row(Protocol):
+    """An asyncpg ``Record`` or a SQLAlchemy ``RowMapping``: values by column name."""
+
+    def __getitem__(self, key: str, /) -> Any: ...  # noqa: ANN401  (a column of any type)
+
+
+def actor_ref(row: Row, prefix: str) -> ActorRef:
+    """The actor in the columns ``<prefix>_slug``, ``<prefix>_name``, ``<prefix>_kind``."""
+    return ActorRef(slug=row[f"{prefix}_slug"], name=row[f"{prefix}_name"], kind=ACTOR_KINDS[row[f"{prefix}_kind"]])
+
+
+def evidence_item(row: Row) -> EvidenceItem:
+    """The evidence in a row that selected ``EVIDENCE_COLUMNS``."""
+    return EvidenceItem(
+        slug=row["evidence_slug"],
+        kind=EVIDENCE_KINDS[row["evidence_kind"]],
+        text=row["evidence_text"],
+        speaker=ActorRef(slug=row["speaker_slug"], name=row["speaker_name"], kind=ACTOR_KINDS[row["speaker_kind"]])
+        if row["speaker_slug"] is not None
+        else None,
+        source=SourceRef(
+            slug=row["source_slug"],
+            title=row["source_title"],
+            publisher=row["publisher"],
+            author=row["author"],
+            url=row["url"],
+            published_on=row["published_on"],
+            published_on_precision=PRECISIONS[row["published_on_precision"]],
+            published_on_inferred=row["published_on_inferred"],
+        ),
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+    )

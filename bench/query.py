@@ -1,0 +1,74 @@
+"""The comparison query alone: the exact SQL the app sends, its EXPLAIN (ANALYZE, BUFFERS), and its cost
+one query at a time."""
+
+import asyncio
+import random
+import time
+from datetime import date
+
+import asyncpg
+import psutil
+
+from bench.data import LAST_DAY, Shape
+from bench.workload import random_day
+from db.engine import plain_url
+
+
+class _Recorder:
+    """Stands in for the asyncpg connection to record the SQL the app sends."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+
+    async def fetch(self, sql: str, *args: object) -> list[object]:
+        self.calls.append((sql, args))
+        return []
+
+
+def app_comparison_sql() -> str:
+    """The SQL ``effective_stances`` sends for compare/actors: ``$1`` the dates, ``$2`` the actor ids."""
+    from api.comparisons.queries import effective_stances
+
+    recorder = _Recorder()
+    asyncio.run(effective_stances(recorder, [LAST_DAY], actor_ids=[1, 2]))  # type: ignore[arg-type]
+    ((sql, args),) = recorder.calls
+    if args != ([LAST_DAY], [1, 2]):
+        raise RuntimeError(f"effective_stances now sends other parameters ({args!r}); update bench/reference_app.py")
+    return sql
+
+
+async def explain(url: str, sql: str, actor_slugs: list[str], as_of: date) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the comparison query exactly as ``effective_stances`` sends it."""
+    connection = await asyncpg.connect(plain_url(url))
+    try:
+        ids = [await connection.fetchval("SELECT id FROM actor WHERE slug = $1", slug) for slug in actor_slugs]
+        for _ in range(3):  # warm the cache as a running server would have
+            await connection.fetch(sql, [as_of], ids)
+        rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", [as_of], ids)
+    finally:
+        await connection.close()
+    return "\n".join(row[0] for row in rows)
+
+
+async def _query_cost(url: str, sql: str, shape: Shape, count: int, local: bool) -> tuple[float | None, float]:
+    connection = await asyncpg.connect(plain_url(url))
+    try:
+        backend = psutil.Process(await connection.fetchval("SELECT pg_backend_pid()")) if local else None
+        rng = random.Random(shape.seed + 7)
+        calls = [(rng.sample(range(1, shape.actors + 1), 2), random_day(rng)) for _ in range(count)]
+        for ids, day in calls[:20]:  # warm this backend's caches
+            await connection.fetch(sql, [day], ids)
+        cpu_before = sum(backend.cpu_times()[:2]) if backend else 0.0
+        started = time.perf_counter()
+        for ids, day in calls:
+            await connection.fetch(sql, [day], ids)
+        wall = (time.perf_counter() - started) * 1000 / count
+        cpu = (sum(backend.cpu_times()[:2]) - cpu_before) * 1000 / count if backend else None
+    finally:
+        await connection.close()
+    return cpu, wall
+
+
+def query_cost(url: str, sql: str, shape: Shape, *, local: bool, count: int = 300) -> tuple[float | None, float]:
+    """The comparison query alone, one connection, one query at a time: backend CPU and wall ms per query."""
+    return asyncio.run(_query_cost(url, sql, shape, count, local))
