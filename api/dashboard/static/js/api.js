@@ -82,48 +82,6 @@ export async function getAll(path, params = {}, { signal, maxPages = 20 } = {}) 
   return items;
 }
 
-// ---- source date precision ----------------------------------------------------------------------
-
-const sourcePrecisions = new Map(); // source slug -> Promise of "day" | "month" | "year" | null
-
-function sourcePrecision(slug) {
-  if (!sourcePrecisions.has(slug)) {
-    const lookup = getJSON(apiUrl(`sources/${encodeURIComponent(slug)}`))
-      .then((source) => source.published_on_precision || null)
-      .catch(() => null);
-    sourcePrecisions.set(slug, lookup);
-  }
-  return sourcePrecisions.get(slug);
-}
-
-/** The sources cited inside an answer (evidence `source` objects) that carry a publication date without its
- *  precision, so that a month-precise date reads "May 2025" and never "1 May 2025". */
-function undatedPrecisions(value, found = []) {
-  if (Array.isArray(value)) {
-    for (const item of value) undatedPrecisions(item, found);
-  } else if (value && typeof value === "object") {
-    const source = value.source;
-    if (source && typeof source === "object" && source.slug && source.published_on && !source.published_on_precision) {
-      found.push(source);
-    }
-    for (const item of Object.values(value)) undatedPrecisions(item, found);
-  }
-  return found;
-}
-
-/** Fill in `published_on_precision` on every cited source that lacks it, from `/v1/sources/{slug}` (each
- *  source looked up once per page); a source that cannot be looked up keeps its date as a day. */
-export async function addSourcePrecisions(data) {
-  const sources = undatedPrecisions(data);
-  const slugs = [...new Set(sources.map((source) => source.slug))];
-  const precisions = new Map(await Promise.all(slugs.map(async (slug) => [slug, await sourcePrecision(slug)])));
-  for (const source of sources) {
-    const precision = precisions.get(source.slug);
-    if (precision) source.published_on_precision = precision;
-  }
-  return data;
-}
-
 export function searchActors(q, { signal } = {}) {
   return getJSON(apiUrl("actors", { q, limit: 10 }), { signal }).then((body) => body.items);
 }

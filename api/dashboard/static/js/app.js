@@ -2,7 +2,6 @@
 
 import {
   ApiError,
-  addSourcePrecisions,
   apiUrl,
   embedUrl,
   getAll,
@@ -287,8 +286,6 @@ async function run(state) {
       calls.positions ? getJSON(calls.positions.json, { signal }) : Promise.resolve(null),
       lookupsReady, // names for topics and policies in captions; failures are already shown
     ]);
-    if (signal.aborted) return;
-    await Promise.all([addSourcePrecisions(data), positions ? addSourcePrecisions(positions) : null]);
     if (signal.aborted) return;
     rememberNames(data);
     if (state.view === "compare-actors" && !state.as_of) {

@@ -1,6 +1,6 @@
 // The embed: one view's table (the timeline also draws its chart), for an <iframe> on another page.
 
-import { ApiError, addSourcePrecisions, apiUrl, getJSON, isComplete, parseState, permalink, requests } from "./api.js";
+import { ApiError, apiUrl, getJSON, isComplete, parseState, permalink, requests } from "./api.js";
 import { clear, h } from "./dom.js";
 import { describeState, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
 
@@ -43,7 +43,6 @@ async function main_() {
             .catch(() => state.topic)
         : Promise.resolve(""),
     ]);
-    await Promise.all([addSourcePrecisions(data), positions ? addSourcePrecisions(positions) : null]);
     const names = {};
     for (const actor of data.actors || []) names[actor.slug] = actor.name;
     if (data.actor) names[data.actor.slug] = data.actor.name;
