@@ -8,7 +8,7 @@ with it set, it uses that server. Either way it creates a template database once
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -121,8 +121,17 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def running_server(url: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[str]:
-    """The app under its production server (granian) on a free port, over the database ``url``."""
+async def running_server(
+    url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    command: Callable[[int], list[str]] | None = None,
+    ready_within: float = 10,
+) -> AsyncIterator[str]:
+    """The app under its production server (granian) on a free port, over the database ``url``.
+
+    ``command`` (given the port) starts it another way, e.g. ``positions serve`` as an operator would.
+    """
     import subprocess
     import sys
 
@@ -134,8 +143,9 @@ async def running_server(url: str, extra_env: dict[str, str] | None = None) -> A
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("wb")
     granian = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "api.asgi:app"]
+    argv = command(port) if command else [*granian, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     process = subprocess.Popen(  # noqa: ASYNC220  (a long-running server, not awaited)
-        [*granian, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        argv,
         env=env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -144,7 +154,7 @@ async def running_server(url: str, extra_env: dict[str, str] | None = None) -> A
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as http:
-            for _ in range(200):
+            for _ in range(int(ready_within / 0.05)):
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')}")
                 try:
@@ -154,7 +164,7 @@ async def running_server(url: str, extra_env: dict[str, str] | None = None) -> A
                     pass
                 await asyncio.sleep(0.05)
             else:
-                raise RuntimeError("server did not become ready within 10 s")
+                raise RuntimeError(f"server did not become ready within {ready_within} s")
         yield base
     finally:
         process.terminate()

@@ -4,12 +4,10 @@
 hold but never deletes, and never overwrites a record an editor has changed.
 """
 
-import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import asyncpg
@@ -19,6 +17,7 @@ import pytest
 from api.auth import generate_key
 from db.embedded import PROJECT_ROOT
 from db.engine import plain_url
+from tests.conftest import running_server
 
 pytestmark = pytest.mark.slow
 
@@ -32,56 +31,17 @@ EDITED_ROLES = [
 EDITED_ALIASES = ["Keir Starmer", "Sir Keir", "Starmer", "Keir Rodney Starmer"]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _env(url: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "POSITIONS_LOG_LEVEL": "WARNING"}
 
 
-@asynccontextmanager
-async def positions_serve(url: str) -> AsyncIterator[str]:
+def positions_serve(url: str) -> AbstractAsyncContextManager[str]:
     """`positions serve --migrate --seed`, exactly as an operator starts it, on a free port."""
-    port = _free_port()
-    log_path = PROJECT_ROOT / "artifacts" / f"serve-{port}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: ASYNC220  (a long-running server, not awaited)
-        [sys.executable, "-m", "api.cli", "serve", "--migrate", "--seed", "--port", str(port)],
-        env=_env(url),
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
+    return running_server(
+        url,
+        command=lambda port: [sys.executable, "-m", "api.cli", "serve", "--migrate", "--seed", "--port", str(port)],
+        ready_within=30,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as http:
-            for _ in range(600):
-                if process.poll() is not None:
-                    raise RuntimeError(f"serve exited: {log_path.read_text(errors='replace')}")
-                try:
-                    if (await http.get(base + "/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise RuntimeError("serve did not become ready within 30 s")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 async def _starmer(base: str) -> dict[str, Any]:
