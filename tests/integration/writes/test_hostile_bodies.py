@@ -10,6 +10,7 @@ import asyncio
 import gzip
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from tests.conftest import running_server
 Client = AsyncTestClient[Litestar]
 Problem = Callable[[httpx.Response, int], dict[str, Any]]
 Stored = Callable[[], Awaitable[dict[str, int]]]
+Body = Callable[..., dict[str, Any]]
 
 JSON = {"Content-Type": "application/json"}
 STANCE = "keir-starmer-on-uk-return-hubs-2025-05-15"
@@ -158,3 +160,53 @@ async def test_a_malformed_chunked_body_is_not_a_server_error(write_url: str, ad
             status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else None
             print("CHUNK", chunks, answer[:60], answer[-120:])
             assert status is None or 400 <= status < 500, (chunks, answer)
+
+
+TOMORROW_EVERYWHERE = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+
+
+@pytest.mark.parametrize("stated_on", ["0001-01-01", "1799-12-31", TOMORROW_EVERYWHERE])
+async def test_an_absurd_stated_on_is_a_422_naming_the_field(
+    writer: Client, editor: dict[str, str], stance_body: Body, problem: Problem, stored: Stored, stated_on: str
+) -> None:
+    before = await stored()
+    body = stance_body(f"edi-rama-on-uk-albania-strategic-partnership-{stated_on}", stated_on=stated_on)
+    answer = problem(await writer.post("/v1/stances", json=body, headers=editor), 422)
+    assert [error["name"] for error in answer["errors"]] == ["stated_on"], answer
+
+    etag = (await writer.get(f"/v1/stances/{STANCE}")).headers["etag"]
+    patched = await writer.patch(
+        f"/v1/stances/{STANCE}", json={"stated_on": stated_on}, headers={**editor, "If-Match": etag}
+    )
+    assert [error["name"] for error in problem(patched, 422)["errors"]] == ["stated_on"]
+    assert await stored() == before
+
+
+@pytest.mark.parametrize("published_on", ["0001-01-01", TOMORROW_EVERYWHERE])
+async def test_an_absurd_published_on_is_a_422_naming_the_field(
+    writer: Client, editor: dict[str, str], problem: Problem, stored: Stored, published_on: str
+) -> None:
+    before = await stored()
+    source = {"slug": f"a-source-{published_on}", "kind": "news_article", "title": "T", "published_on": published_on}
+    answer = problem(await writer.post("/v1/sources", json=source, headers=editor), 422)
+    assert [error["name"] for error in answer["errors"]] == ["published_on"], answer
+    patched = await writer.patch(
+        "/v1/sources/starmer-first-official-visit-to-albania-2025-05",
+        json={"published_on": published_on},
+        headers=editor,
+    )
+    assert [error["name"] for error in problem(patched, 422)["errors"]] == ["published_on"]
+    assert await stored() == before
+
+
+async def test_plausible_dates_at_the_bounds_are_accepted(
+    writer: Client, editor: dict[str, str], stance_body: Body
+) -> None:
+    today = datetime.now(UTC).date().isoformat()
+    for slug, published_on in (("an-old-pamphlet", "1800-01-01"), ("todays-statement", today)):
+        source = {"slug": slug, "kind": "statement", "title": slug, "published_on": published_on}
+        assert (await writer.post("/v1/sources", json=source, headers=editor)).status_code == 201
+    body = stance_body(f"edi-rama-on-uk-albania-strategic-partnership-{today}", stated_on=today)
+    body["evidence"] = [{"kind": "paraphrase", "text": "Rama spoke today.", "source": "todays-statement"}]
+    response = await writer.post("/v1/stances", json=body, headers=editor)
+    assert response.status_code == 201, response.text
