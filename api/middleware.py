@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_406_NOT_ACCEPTABLE
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from api.docs_pages import DOCS_CSP_STATE_KEY
 from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter
 from api.representations import JSON, best_match
 
@@ -63,6 +64,8 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
     if scope["path"].startswith("/v1/"):
         headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
     state = scope.setdefault("state", {})
+    if DOCS_CSP_STATE_KEY in state:  # a documentation page under /schema (api.docs_pages)
+        headers["Content-Security-Policy"] = state[DOCS_CSP_STATE_KEY]
     if scope.get("method") == "OPTIONS" and message["status"] == 204:
         allowed = _allowed_methods(scope)
         if allowed:
