@@ -1,5 +1,6 @@
 """GET /health (the process is alive) and GET /ready (database reachable, migrations at head)."""
 
+import asyncio
 import enum
 
 import msgspec
@@ -50,21 +51,18 @@ class HealthController(Controller):
     async def ready(self, state: State) -> Response[Readiness]:
         """200 when the database is reachable and migrated to head; 503 (with the same body) otherwise."""
         expected: str = state.head_revision
+        limit: float = state.settings.ready_timeout if "settings" in state else 2.0
         try:
-            async with state.engine.connect() as connection:
-                exists = await connection.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
-                revision = (
-                    (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-                    if exists
-                    else None
-                )
+            async with asyncio.timeout(limit):
+                revision = await _schema_revision(state)
         except Exception as exc:  # noqa: BLE001  (any failure means not ready)
+            reason = f"no answer within {limit:g} s" if isinstance(exc, TimeoutError) else type(exc).__name__
             body = Readiness(
                 status=ReadinessStatus.NOT_READY,
                 database=False,
                 schema_revision=None,
                 expected_revision=expected,
-                detail=f"database unreachable: {type(exc).__name__}",
+                detail=f"database unreachable: {reason}",
             )
             return Response(body, status_code=503, headers={"Retry-After": "5"})
         if revision != expected:
@@ -84,3 +82,13 @@ class HealthController(Controller):
             detail="ok",
         )
         return Response(body, status_code=200)
+
+
+async def _schema_revision(state: State) -> str | None:
+    """The migration revision the database is at (None before the first migration)."""
+    async with state.engine.connect() as connection:
+        exists = await connection.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
+        if not exists:
+            return None
+        revision: str | None = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        return revision

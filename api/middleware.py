@@ -16,6 +16,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from api.docs_pages import DOCS_CSP_STATE_KEY
 from api.endpoints import endpoint_of
 from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter, NotAcceptable
 from api.litestar_internals import allowed_methods
@@ -54,6 +55,8 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
     if scope["path"].startswith("/v1/"):
         headers["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
     state = scope.setdefault("state", {})
+    if DOCS_CSP_STATE_KEY in state:  # a documentation page under /schema (api.docs_pages)
+        headers["Content-Security-Policy"] = state[DOCS_CSP_STATE_KEY]
     if scope.get("method") == "OPTIONS" and message["status"] == 204:
         allowed = allowed_methods(scope)
         if allowed:

@@ -5,6 +5,7 @@ from typing import Any
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
+from api.docs_pages import docs_render_plugins
 from api.endpoints import READ_ONLY, Endpoint
 from api.errors import PROBLEM_MEDIA_TYPE, Problem
 
@@ -71,6 +72,7 @@ def openapi_config() -> OpenAPIConfig:
         tags=TAGS,
         use_handler_docstrings=True,
         path="/schema",
+        render_plugins=docs_render_plugins(),
         create_examples=False,
         components=Components(
             security_schemes={

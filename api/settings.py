@@ -26,6 +26,12 @@ class Settings:
     log_level: str = "INFO"
     debug: bool = False
     write_rate_limit: int = 60
+    # Time limits on the database, in seconds (see db.engine.make_engine and the README's Configuration).
+    db_connect_timeout: float = 3.0
+    db_pool_timeout: float = 3.0
+    db_statement_timeout: float = 5.0
+    db_idle_in_transaction_timeout: float = 30.0
+    ready_timeout: float = 2.0
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -37,6 +43,11 @@ class Settings:
             log_level=os.environ.get("POSITIONS_LOG_LEVEL", "INFO").upper(),
             debug=os.environ.get("POSITIONS_DEBUG", "") == "1",
             write_rate_limit=int(os.environ.get("POSITIONS_WRITE_RATE_LIMIT", "60")),
+            db_connect_timeout=float(os.environ.get("POSITIONS_DB_CONNECT_TIMEOUT", "3")),
+            db_pool_timeout=float(os.environ.get("POSITIONS_DB_POOL_TIMEOUT", "3")),
+            db_statement_timeout=float(os.environ.get("POSITIONS_DB_STATEMENT_TIMEOUT", "5")),
+            db_idle_in_transaction_timeout=float(os.environ.get("POSITIONS_DB_IDLE_IN_TRANSACTION_TIMEOUT", "30")),
+            ready_timeout=float(os.environ.get("POSITIONS_READY_TIMEOUT", "2")),
         )
 
 

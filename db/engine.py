@@ -1,5 +1,8 @@
 """Engine and session factory over asyncpg."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -16,22 +19,61 @@ def plain_url(url: str) -> str:
     return "postgresql://" + asyncpg_url(url).removeprefix("postgresql+asyncpg://")
 
 
-def make_engine(url: str, *, pool_size: int = 16, echo: bool = False) -> AsyncEngine:
+# The driver gives up this long after the server's own statement_timeout would have fired: the server
+# cancels a slow statement cleanly (the connection stays usable); the driver's limit is for a server that
+# does not answer at all (frozen, partitioned).
+COMMAND_TIMEOUT_MARGIN = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Time limits on the database, in seconds; ``None`` means no limit.
+
+    The defaults suit the command line (migrations, seeding, bulk loads): a bounded connect and pool wait,
+    no limit on statements. The API passes its own, tighter ones (``api.settings.Settings``).
+    """
+
+    connect: float = 10.0
+    pool: float = 10.0
+    statement: float | None = None
+    idle_in_transaction: float | None = None
+
+
+def _milliseconds(seconds: float) -> str:
+    return str(max(1, round(seconds * 1000)))
+
+
+def make_engine(url: str, *, pool_size: int = 16, echo: bool = False, timeouts: Timeouts | None = None) -> AsyncEngine:
     """A fixed-size pool (no overflow connections, which would be opened and closed under load).
 
     No pre-ping: a connection that fails because the server went away is invalidated by the request that
     saw it (see ``api.database``), so each request costs no extra round trip. Custom plans always: the
-    comparison query's generic plan scans whole indexes.
+    comparison query's generic plan scans whole indexes. SQL parameters never appear in errors or logs
+    (``hide_parameters``): they can carry an API key's hash or an editor's unpublished text.
+
+    Time limits: ``connect`` bounds opening a connection (``timeout`` of asyncpg), ``pool`` the wait for a
+    pooled one, ``statement`` each statement on the server (``statement_timeout``) and, a second later, in
+    the driver (asyncpg's ``command_timeout``), and ``idle_in_transaction`` a transaction left idle
+    (``idle_in_transaction_session_timeout``, a backstop: the server ends such a session).
     """
+    limits = timeouts or Timeouts()
+    server_settings = {"plan_cache_mode": "force_custom_plan"}
+    connect_args: dict[str, Any] = {"server_settings": server_settings, "timeout": limits.connect}
+    if limits.statement is not None:
+        server_settings["statement_timeout"] = _milliseconds(limits.statement)
+        connect_args["command_timeout"] = limits.statement + COMMAND_TIMEOUT_MARGIN
+    if limits.idle_in_transaction is not None:
+        server_settings["idle_in_transaction_session_timeout"] = _milliseconds(limits.idle_in_transaction)
     return create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=0,
-        pool_timeout=10,
+        pool_timeout=limits.pool,
         pool_pre_ping=False,
         pool_recycle=1800,
         echo=echo,
-        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
+        hide_parameters=True,
+        connect_args=connect_args,
     )
 
 

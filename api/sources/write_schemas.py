@@ -6,6 +6,7 @@ from typing import Annotated
 import msgspec
 
 from api.slugs import Slug
+from api.stances.write_schemas import check_dates
 from db.enums import DatePrecision, SourceKind
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
@@ -35,6 +36,9 @@ class SourceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     provenance_note: Note = ""
     text: StoredText | None = None
 
+    def __post_init__(self) -> None:
+        check_dates(published_on=self.published_on)
+
 
 class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A correction to a source: only the fields given change."""
@@ -50,3 +54,6 @@ class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_precision: DatePrecision | msgspec.UnsetType = msgspec.UNSET
     published_on_inferred: bool | msgspec.UnsetType = msgspec.UNSET
     provenance_note: Note | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        check_dates(published_on=self.published_on)

@@ -1,12 +1,42 @@
 """Request bodies for writing stances and evidence."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import msgspec
 
+from api.errors import InvalidField, Unprocessable
 from api.slugs import Slug, StanceSlug
 from db.enums import Ambiguity, DatePrecision, EvidenceKind
+
+EARLIEST_DATE = date(1800, 1, 1)
+"""No stance or source in this dataset can predate this; an earlier date is a typo (0001-01-01, 1025-05-15)."""
+
+
+def latest_date() -> date:
+    """Today where it is already latest (UTC+14): a stance or a publication cannot be in the future."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def check_dates(**dates: date | msgspec.UnsetType | None) -> None:
+    """422 naming each date field outside [1800-01-01, today]; called from the write Structs' ``__post_init__``.
+
+    msgspec runs ``__post_init__`` only once every field decoded, and lets this (non-ValueError) error through.
+    """
+    latest = latest_date()
+    errors = [
+        InvalidField(
+            name=name,
+            location="body",
+            message=f"must be on or after {EARLIEST_DATE}" if value < EARLIEST_DATE else "must not be in the future",
+        )
+        for name, value in dates.items()
+        if isinstance(value, date) and not EARLIEST_DATE <= value <= latest
+    ]
+    if errors:
+        names = ", ".join(f"'{error.name}'" for error in errors)
+        raise Unprocessable(f"Invalid field(s): {names}.", errors=errors)
+
 
 Position = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
@@ -43,6 +73,9 @@ class StanceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     summary: Summary
     evidence: Annotated[list[EvidenceCreate], msgspec.Meta(min_length=1, max_length=20)]
 
+    def __post_init__(self) -> None:
+        check_dates(stated_on=self.stated_on)
+
 
 class StanceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A correction to a stance: only the fields given change. Send `If-Match` with the stance's ETag."""
@@ -53,6 +86,9 @@ class StanceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stated_on_precision: DatePrecision | msgspec.UnsetType = msgspec.UNSET
     stated_on_inferred: bool | msgspec.UnsetType = msgspec.UNSET
     summary: Summary | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        check_dates(stated_on=self.stated_on)
 
 
 class StanceRetraction(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
