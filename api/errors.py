@@ -399,7 +399,10 @@ def _integrity_problem(exc: IntegrityError) -> ApiError:
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     if is_connection_error(exc):
         logger.warning("database unavailable: %s", exc)
-        return handle_api_error(request, DatabaseUnavailable("The database is unreachable, restarting or did not answer in time; retry shortly."))
+        return handle_api_error(
+            request,
+            DatabaseUnavailable("The database is unreachable, restarting or did not answer in time; retry shortly."),
+        )
     if isinstance(exc, IntegrityError):
         return handle_api_error(request, _integrity_problem(exc))
     if isinstance(exc, (DataError, asyncpg.DataError)):
