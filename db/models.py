@@ -189,9 +189,7 @@ class Source(Timestamped, Base):
             "CASE WHEN kind = 'parliamentary_division' THEN 6 ELSE num_nonnulls(published_on) END",
             name="division_fields",
         ),
-        CheckConstraint(
-            "division_number > 0 AND declared_ayes >= 0 AND declared_noes >= 0", name="division_numbers"
-        ),
+        CheckConstraint("division_number > 0 AND declared_ayes >= 0 AND declared_noes >= 0", name="division_numbers"),
         Index("ix_source_published_on", "published_on"),
     )
 

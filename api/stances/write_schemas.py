@@ -6,7 +6,7 @@ from typing import Annotated
 import msgspec
 
 from api.slugs import Slug, StanceSlug
-from db.enums import Ambiguity, DatePrecision, EvidenceKind
+from db.enums import Ambiguity, DatePrecision, EvidenceKind, VoteOption
 
 Position = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
@@ -16,7 +16,14 @@ Offset = Annotated[int, msgspec.Meta(ge=0)]
 
 
 class EvidenceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A piece of evidence: a direct quote exactly as published, a paraphrase, or a reported action."""
+    """A piece of evidence: a direct quote exactly as published, a paraphrase, a reported action, or a recorded vote.
+
+    A `recorded_vote` comes from a `parliamentary_division` source linked to the stance's policy (PUT
+    /v1/sources/{slug}/policies), gives its `vote` option, and its `text` is the member's entry as the division
+    list prints it (checked against the division's stored text when it has one); the voter is the `speaker`, or
+    the stance's actor. A vote cast (aye, no, proxy) means a side on the policy by the link: the stance must be
+    on that side or `mixed`.
+    """
 
     kind: EvidenceKind
     text: EvidenceText
@@ -24,6 +31,7 @@ class EvidenceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     speaker: Slug | None = None
     char_start: Offset | None = None
     char_end: Offset | None = None
+    vote: VoteOption | None = None
 
 
 class StanceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -62,9 +70,11 @@ class StanceRetraction(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 
 
 class EvidenceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a piece of evidence: only the fields given change. Send `If-Match` with its ETag."""
+    """A correction to a piece of evidence: only the fields given change. Send `If-Match` with its ETag. A
+    recorded vote made another kind loses its `vote`."""
 
     kind: EvidenceKind | msgspec.UnsetType = msgspec.UNSET
+    vote: VoteOption | msgspec.UnsetType | None = msgspec.UNSET
     text: EvidenceText | msgspec.UnsetType = msgspec.UNSET
     speaker: Slug | msgspec.UnsetType | None = msgspec.UNSET
     char_start: Offset | msgspec.UnsetType | None = msgspec.UNSET
