@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -286,6 +287,13 @@ class Evidence(Timestamped, Base):
         CheckConstraint("char_start IS NULL OR (char_start >= 0 AND char_end > char_start)", name="offsets_order"),
         CheckConstraint("(kind = 'recorded_vote') = (vote_option IS NOT NULL)", name="vote_option_on_votes"),
         Index("ix_evidence_stance_id", "stance_id"),
+        # the same-day rule's lookup (does a stance rest on a vote cast?), small as it holds recorded votes only
+        Index(
+            "ix_evidence_vote_stance_id",
+            "stance_id",
+            "vote_option",
+            postgresql_where=sql_text("kind = 'recorded_vote'"),
+        ),
         Index("ix_evidence_source_id", "source_id"),
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),

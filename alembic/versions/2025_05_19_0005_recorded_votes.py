@@ -3,7 +3,8 @@
 - `source` gains the kind `parliamentary_division` and its facts (number, chamber, question, declared ayes and
   noes), all present on a division (with its day, `published_on`) and absent on every other kind.
 - `evidence` gains the kind `recorded_vote` and `vote_option` (aye, no, abstain, absent, teller, proxy_aye,
-  proxy_no), set exactly on recorded votes.
+  proxy_no), set exactly on recorded votes, and a partial index of the votes by stance (the same-day rule's
+  lookup in comparisons).
 - `division_policy` states once how a division's votes bear on a policy: an aye means `aye_position`, a no
   the opposite. Its changes are recorded in `revision` and bump the data version like every data table.
 
@@ -73,6 +74,13 @@ def upgrade() -> None:
     op.create_check_constraint(
         op.f("ck_evidence_vote_option_on_votes"), "evidence", "(kind = 'recorded_vote') = (vote_option IS NOT NULL)"
     )
+    op.create_index(
+        "ix_evidence_vote_stance_id",
+        "evidence",
+        ["stance_id", "vote_option"],
+        unique=False,
+        postgresql_where=sa.text("kind = 'recorded_vote'"),
+    )
 
     op.create_table(
         "division_policy",
@@ -130,6 +138,7 @@ def downgrade() -> None:
     op.drop_index("ix_division_policy_policy_id", table_name="division_policy")
     op.drop_table("division_policy")  # its triggers go with it
 
+    op.drop_index("ix_evidence_vote_stance_id", table_name="evidence", postgresql_where=sa.text("kind = 'recorded_vote'"))
     op.drop_constraint(op.f("ck_evidence_vote_option_on_votes"), "evidence", type_="check")
     op.drop_constraint(op.f("ck_evidence_vote_option"), "evidence", type_="check")
     op.drop_column("evidence", "vote_option")
