@@ -24,8 +24,7 @@ class PolicyRelationKind(enum.Enum):
 
 
 class SourceKind(enum.Enum):
-    """What kind of publication a source is; a `parliamentary_division` is a recorded vote of a chamber (its number,
-    chamber, question and declared totals; `published_on` is the day of the vote)."""
+    """What kind of publication a source is; a `parliamentary_division` is a recorded vote of a chamber."""
 
     NEWS_ARTICLE = "news_article"
     NEWS_ANALYSIS = "news_analysis"
@@ -61,8 +60,7 @@ class EvidenceKind(enum.Enum):
 
 
 class VoteOption(enum.Enum):
-    """How a member is recorded in a division: `aye` and `no` (also cast by proxy), `abstain`, `absent`, or
-    `teller` (a teller counts the votes and is not counted in the declared totals)."""
+    """How a member is recorded in a division: aye or no (also by proxy), abstain, absent, or teller (uncounted)."""
 
     AYE = "aye"
     NO = "no"
