@@ -53,8 +53,14 @@ TAGS = [
     Tag(name="actors", description="People, offices, governments, parties and anonymous sources, with their roles."),
     Tag(name="policies", description="Policies, their topics and how they relate to each other."),
     Tag(name="stances", description="An actor's position on a policy as stated on a date, with its evidence."),
-    Tag(name="evidence", description="Verbatim quotes, marked paraphrases and reported actions, each with its source."),
-    Tag(name="sources", description="The articles, statements and press conferences evidence comes from."),
+    Tag(
+        name="evidence",
+        description="Verbatim quotes, marked paraphrases, reported actions and recorded votes, each with its source.",
+    ),
+    Tag(
+        name="sources",
+        description="The articles, statements, press conferences and parliamentary divisions evidence comes from.",
+    ),
     Tag(name="comparisons", description="Positions side by side between actors and between dates."),
     Tag(name="history", description="Who changed what, when: revision histories and the change feed."),
     Tag(name="health", description="Liveness and readiness probes."),

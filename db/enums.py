@@ -24,7 +24,7 @@ class PolicyRelationKind(enum.Enum):
 
 
 class SourceKind(enum.Enum):
-    """What kind of publication a source is."""
+    """What kind of publication a source is; a `parliamentary_division` is a recorded vote of a chamber."""
 
     NEWS_ARTICLE = "news_article"
     NEWS_ANALYSIS = "news_analysis"
@@ -32,6 +32,7 @@ class SourceKind(enum.Enum):
     STATEMENT = "statement"
     SOCIAL_MEDIA_POST = "social_media_post"
     PARLIAMENTARY_STATEMENT = "parliamentary_statement"
+    PARLIAMENTARY_DIVISION = "parliamentary_division"
 
 
 class DatePrecision(enum.Enum):
@@ -50,11 +51,24 @@ class Ambiguity(enum.Enum):
 
 
 class EvidenceKind(enum.Enum):
-    """A verbatim quote, a marked paraphrase, or a reported action."""
+    """A verbatim quote, a marked paraphrase, a reported action, or a recorded vote in a parliamentary division."""
 
     DIRECT_QUOTE = "direct_quote"
     PARAPHRASE = "paraphrase"
     REPORTED_ACTION = "reported_action"
+    RECORDED_VOTE = "recorded_vote"
+
+
+class VoteOption(enum.Enum):
+    """How a member is recorded in a division: aye or no (also by proxy), abstain, absent, or teller (uncounted)."""
+
+    AYE = "aye"
+    NO = "no"
+    ABSTAIN = "abstain"
+    ABSENT = "absent"
+    TELLER = "teller"
+    PROXY_AYE = "proxy_aye"
+    PROXY_NO = "proxy_no"
 
 
 class KeyScope(enum.Enum):

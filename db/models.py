@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,9 +37,12 @@ from db.enums import (
     KeyScope,
     PolicyRelationKind,
     SourceKind,
+    VoteOption,
 )
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+DIVISION_FIELDS = "division_number, division_chamber, division_question, declared_ayes, declared_noes"
+"""The columns a `parliamentary_division` source has, all of them, and no other kind of source has."""
 TEXT_SEARCH_CONFIG = "positions"
 
 
@@ -181,6 +185,12 @@ class Source(Timestamped, Base):
         slug_check(),
         CheckConstraint("content_sha256 ~ '^[0-9a-f]{64}$'", name="content_sha256_format"),
         CheckConstraint("url IS NULL OR url ~ '^https?://'", name="url_scheme"),
+        CheckConstraint(
+            f"num_nonnulls({DIVISION_FIELDS}, published_on) = "
+            "CASE WHEN kind = 'parliamentary_division' THEN 6 ELSE num_nonnulls(published_on) END",
+            name="division_fields",
+        ),
+        CheckConstraint("division_number > 0 AND declared_ayes >= 0 AND declared_noes >= 0", name="division_numbers"),
         Index("ix_source_published_on", "published_on"),
     )
 
@@ -201,6 +211,30 @@ class Source(Timestamped, Base):
     provenance_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
+    # A parliamentary division's facts (null for every other kind): its number in the chamber's series, the
+    # chamber, the question put, and the totals the chamber declared (tellers not counted).
+    division_number: Mapped[int | None] = mapped_column(Integer)
+    division_chamber: Mapped[str | None] = mapped_column(String(200))
+    division_question: Mapped[str | None] = mapped_column(Text)
+    declared_ayes: Mapped[int | None] = mapped_column(Integer)
+    declared_noes: Mapped[int | None] = mapped_column(Integer)
+
+
+class DivisionPolicy(Timestamped, Base):
+    """How a division's votes bear on a policy, stated once: an aye means `aye_position`, a no the opposite."""
+
+    __tablename__ = "division_policy"
+    __table_args__ = (
+        UniqueConstraint("source_id", "policy_id"),
+        CheckConstraint("aye_position IN (-2, -1, 1, 2)", name="aye_position_range"),
+        Index("ix_division_policy_policy_id", "policy_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), nullable=False)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), nullable=False)
+    aye_position: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class Stance(Timestamped, Base):
@@ -251,7 +285,15 @@ class Evidence(Timestamped, Base):
         CheckConstraint("length(btrim(text)) > 0", name="text_not_blank"),
         CheckConstraint("(char_start IS NULL) = (char_end IS NULL)", name="offsets_paired"),
         CheckConstraint("char_start IS NULL OR (char_start >= 0 AND char_end > char_start)", name="offsets_order"),
+        CheckConstraint("(kind = 'recorded_vote') = (vote_option IS NOT NULL)", name="vote_option_on_votes"),
         Index("ix_evidence_stance_id", "stance_id"),
+        # the same-day rule's lookup (does a stance rest on a vote cast?), small as it holds recorded votes only
+        Index(
+            "ix_evidence_vote_stance_id",
+            "stance_id",
+            "vote_option",
+            postgresql_where=sql_text("kind = 'recorded_vote'"),
+        ),
         Index("ix_evidence_source_id", "source_id"),
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
@@ -270,6 +312,8 @@ class Evidence(Timestamped, Base):
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, text)", persisted=True)
     )
+    # How the voter (the speaker, or the stance's actor) is recorded in the division (the source); votes only.
+    vote_option: Mapped[VoteOption | None] = mapped_column(enum_column(VoteOption, "vote_option"))
 
     stance: Mapped[Stance] = relationship(lazy="raise", back_populates="evidence")
     source: Mapped[Source] = relationship(lazy="raise")

@@ -11,22 +11,41 @@ from datetime import date, datetime
 import asyncpg
 
 from api.comparisons.schemas import EffectiveStance
+from api.divisions.rules import CAST_VALUES
 from api.errors import UnknownSlugs
 from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
 from api.refs import ActorRef, PolicyRef, position_label
 from db.snapshots import recorded_moment, relations
 
+VOTES_CAST = ", ".join(f"'{value}'" for value in CAST_VALUES)
+
+# The effective stance per (as_of, actor, policy), as ``semantics.effective`` states it: the latest stated on or
+# before `as_of` (not retracted by then); on that day, the one ``same_day_weight`` ranks first (a position resting
+# on a vote cast); then the one recorded later. Whether a stance rests on a vote cast is looked up (a LATERAL
+# probe of the partial index ix_evidence_vote_stance_id) only for stances with a position that share their day
+# with another stance of the pair (`shares_day`): a comparison without such ties probes nothing more, and the
+# lookup never becomes a hash of every stored vote. bench/README.md has the EXPLAIN before and after.
 EFFECTIVE_SQL = """
-WITH effective AS (
-    SELECT DISTINCT ON (d.as_of, s.actor_id, s.policy_id)
-           d.as_of, s.id, s.actor_id, s.policy_id, s.slug, s.position, s.ambiguity, s.stated_on,
+WITH candidates AS (
+    SELECT d.as_of, s.id, s.actor_id, s.policy_id, s.slug, s.position, s.ambiguity, s.stated_on,
            s.stated_on_precision, s.stated_on_inferred, s.summary,
-           (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on
+           (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on,
+           (lead(s.stated_on) OVER pair = s.stated_on OR lag(s.stated_on) OVER pair = s.stated_on) AS shares_day
     FROM unnest($1::date[]) AS d(as_of)
     JOIN {stance} s ON s.stated_on <= d.as_of
     WHERE (s.retracted_at IS NULL OR (s.retracted_at AT TIME ZONE 'UTC')::date > d.as_of)
       {filters}
-    ORDER BY d.as_of, s.actor_id, s.policy_id, s.stated_on DESC, s.id DESC
+    WINDOW pair AS (PARTITION BY d.as_of, s.actor_id, s.policy_id ORDER BY s.stated_on DESC, s.id DESC)
+), effective AS (
+    SELECT DISTINCT ON (c.as_of, c.actor_id, c.policy_id) c.*
+    FROM candidates c
+    LEFT JOIN LATERAL (
+        SELECT true AS found FROM {evidence} v
+        WHERE c.shares_day AND c.position IS NOT NULL
+          AND v.stance_id = c.id AND v.kind = 'recorded_vote' AND v.vote_option IN ({votes_cast})
+        LIMIT 1
+    ) vote_cast ON true
+    ORDER BY c.as_of, c.actor_id, c.policy_id, c.stated_on DESC, vote_cast.found IS NOT NULL DESC, c.id DESC
 )
 SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, e.stated_on,
        e.stated_on_precision, e.stated_on_inferred, e.summary, e.retracted_on,
@@ -119,7 +138,7 @@ async def effective_stances(
             f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
-    sql = _sql(EFFECTIVE_SQL, moment_parameter, filters="\n      ".join(filters))
+    sql = _sql(EFFECTIVE_SQL, moment_parameter, filters="\n      ".join(filters), votes_cast=VOTES_CAST)
     for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
         stance = found.stances.get(key)

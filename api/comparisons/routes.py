@@ -145,7 +145,10 @@ class ComparisonController(Controller):
         format: Format = None,
     ) -> Response[ActorComparison]:
         """One row per policy where any of the actors has a stance: each actor's effective stance with its
-        evidence, and per pair the agreement and distance; a summary per pair and a matrix of scores."""
+        evidence, and per pair the agreement and distance; a summary per pair and a matrix of scores.
+        The effective stance is the latest stated on or before the day; on the same day, a stance that has a
+        position and rests on a recorded vote cast (aye, no, proxy) outweighs the others, otherwise the one recorded
+        later wins (see `method`)."""
         slugs = split_slugs(actors, name="actors", maximum=MAX_ACTORS)
         if len(slugs) < 2:
             raise InvalidParameter("actors", "name at least two actors")
@@ -199,7 +202,10 @@ class ComparisonController(Controller):
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[DateComparison]:
-        """Per policy: the effective stance at each end, how it changed, and the evidence at both ends."""
+        """Per policy: the effective stance at each end, how it changed, and the evidence at both ends.
+        The effective stance is the latest stated on or before the day; on the same day, a stance that has a
+        position and rests on a recorded vote cast (aye, no, proxy) outweighs the others, otherwise the one recorded
+        later wins (see `method`)."""
         check_date_range(from_date, to_date, start_name="from", end_name="to")
         recorded = recorded_at(as_recorded)
         representation = choose_format(request, format)  # 406 before any query
@@ -249,7 +255,10 @@ class PolicyComparisonController(Controller):
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyPositions]:
-        """Each actor's effective stance on the policy as of the day, with evidence."""
+        """Each actor's effective stance on the policy as of the day, with evidence.
+        The effective stance is the latest stated on or before the day; on the same day, a stance that has a
+        position and rests on a recorded vote cast (aye, no, proxy) outweighs the others, otherwise the one recorded
+        later wins (see `method`)."""
         day = as_of or today()
         recorded = recorded_at(as_recorded)
 

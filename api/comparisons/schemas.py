@@ -13,9 +13,15 @@ from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, PositionLabel
 from db.enums import DatePrecision
 
+SAME_DAY_RULE = (
+    "on the same day, a stance that has a position and rests on a recorded vote cast (aye, no, proxy_aye or "
+    "proxy_no) outweighs the others (a speech that day, an unclear or mixed stance, an abstention); otherwise the "
+    "later-recorded stance wins, and every stance keeps its evidence"
+)
+
 AGREEMENT_METHOD = (
     "Each actor's effective stance on a policy as of a date is its latest stance stated on or before that date "
-    "(ties: the later-recorded stance wins); retracted stances do not count from the day of their retraction. "
+    f"({SAME_DAY_RULE}); retracted stances do not count from the day of their retraction. "
     "Positions run from -2 (strongly oppose) to +2 (strongly support). A pair agrees when both are on the same "
     "side (or both neutral), disagrees when on opposite sides, is partial when one is neutral, mixed or unclear, "
     "and unknown when either has no stance. Distance is |a - b| when both have a position. The agreement score "
@@ -24,8 +30,8 @@ AGREEMENT_METHOD = (
 )
 
 CHANGE_METHOD = (
-    "The effective stance at each end is the latest stance stated on or before that date (ties: the "
-    "later-recorded stance wins); retracted stances do not count from the day of their retraction. A change is "
+    "The effective stance at each end is the latest stance stated on or before that date "
+    f"({SAME_DAY_RULE}); retracted stances do not count from the day of their retraction. A change is "
     "`new` when there is no stance at the start, `dropped` when the start stance was retracted by the end, "
     "`reversed` when the side flips (support to oppose or back), `strengthened` when the position moves away "
     "from neutral on the same side (or from neutral, mixed or unclear to a side), `weakened` when it moves "
@@ -54,7 +60,8 @@ class ChangeKind(enum.Enum):
 
 
 class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
-    """The stance in force as of a date, with its evidence."""
+    """The stance in force as of a date, with its evidence: the latest stated on or before it; on one day, a stance
+    with a position resting on a recorded vote cast outweighs the others, otherwise the one recorded later."""
 
     slug: str
     position: int | None

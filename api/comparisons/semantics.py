@@ -1,6 +1,40 @@
-"""The comparison rules, as pure functions: agreement between two positions, and change between two dates."""
+"""The comparison rules, as pure functions: which stance is in force, agreement between two positions, and change
+between two dates. ``api.comparisons.queries.EFFECTIVE_SQL`` implements ``effective`` in SQL."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance, PairSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the rule for the effective stance looks at: a stance (not retracted as of the day in question)."""
+
+    stated_on: date
+    position: int | None
+    rests_on_vote_cast: bool
+    """Among its evidence is a `recorded_vote` of aye, no, proxy_aye or proxy_no."""
+    recorded: int
+    """The order stances were recorded in (their ids)."""
+
+
+def same_day_weight(position: int | None, rests_on_vote_cast: bool) -> int:
+    """The same-day rule: a stance that has a position and rests on a vote cast outweighs the day's others (1);
+    every other stance weighs 0, and among equals the one recorded later wins."""
+    return int(position is not None and rests_on_vote_cast)
+
+
+def effective(candidates: Iterable[Candidate]) -> Candidate | None:
+    """The stance in force: the latest stated; on one day, the heavier by ``same_day_weight``; then the one recorded
+    later. A total order, so the answer does not depend on the order the stances were recorded in (only on which
+    came later when they weigh the same)."""
+    return max(
+        candidates,
+        key=lambda c: (c.stated_on, same_day_weight(c.position, c.rests_on_vote_cast), c.recorded),
+        default=None,
+    )
 
 
 def _sign(position: int) -> int:

@@ -76,6 +76,7 @@ def _detail(row: Row) -> EvidenceDetail:
         source=item.source,
         char_start=item.char_start,
         char_end=item.char_end,
+        vote=item.vote,
         version=row["version"],
         stance=StanceRef(
             slug=row["stance_slug"],

@@ -10,15 +10,16 @@ from typing import Any, Protocol
 
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, SourceRef
-from db.enums import ActorKind, DatePrecision, EvidenceKind
+from db.enums import ActorKind, DatePrecision, EvidenceKind, VoteOption
 
 # Enum members by stored value: a dict lookup per row instead of an Enum call (rows carry the stored strings).
 ACTOR_KINDS = {member.value: member for member in ActorKind}
 EVIDENCE_KINDS = {member.value: member for member in EvidenceKind}
 PRECISIONS = {member.value: member for member in DatePrecision}
+VOTE_OPTIONS = {member.value: member for member in VoteOption}
 
 EVIDENCE_COLUMNS = """ev.slug AS evidence_slug, ev.kind AS evidence_kind, ev.text AS evidence_text,
-       ev.char_start, ev.char_end,
+       ev.char_start, ev.char_end, ev.vote_option,
        sp.slug AS speaker_slug, sp.name AS speaker_name, sp.kind AS speaker_kind,
        src.slug AS source_slug, src.title AS source_title, src.publisher, src.author, src.url,
        src.published_on, src.published_on_precision, src.published_on_inferred"""
@@ -66,4 +67,5 @@ def evidence_item(row: Row) -> EvidenceItem:
         ),
         char_start=row["char_start"],
         char_end=row["char_end"],
+        vote=None if row["vote_option"] is None else VOTE_OPTIONS[row["vote_option"]],
     )

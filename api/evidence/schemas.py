@@ -5,13 +5,15 @@ from datetime import date
 import msgspec
 
 from api.refs import ActorRef, PolicyRef, PositionLabel, SourceRef
-from db.enums import EvidenceKind
+from db.enums import EvidenceKind, VoteOption
 
 
 class EvidenceItem(msgspec.Struct, kw_only=True, gc=False):
-    """A quote exactly as published (`direct_quote`), a marked paraphrase, or a reported action.
+    """A quote exactly as published (`direct_quote`), a marked paraphrase, a reported action, or a recorded vote.
 
-    `speaker` is set when someone other than the stance's actor spoke (a spokesperson for Downing Street).
+    `speaker` is set when someone other than the stance's actor spoke (a spokesperson for Downing Street). A
+    `recorded_vote` is the voter's entry in a parliamentary division (the `source`); `vote` says how they are
+    recorded (null for every other kind), and `text` is their entry as the division list prints it.
     """
 
     slug: str
@@ -21,6 +23,7 @@ class EvidenceItem(msgspec.Struct, kw_only=True, gc=False):
     source: SourceRef
     char_start: int | None
     char_end: int | None
+    vote: VoteOption | None
 
 
 class StanceRef(msgspec.Struct, kw_only=True):
@@ -36,7 +39,7 @@ class StanceRef(msgspec.Struct, kw_only=True):
 
 
 class EvidenceDetail(msgspec.Struct, kw_only=True):
-    """A piece of evidence with the stance it supports."""
+    """A piece of evidence with the stance it supports; `vote` is set on recorded votes only."""
 
     slug: str
     kind: EvidenceKind
@@ -45,6 +48,7 @@ class EvidenceDetail(msgspec.Struct, kw_only=True):
     source: SourceRef
     char_start: int | None
     char_end: int | None
+    vote: VoteOption | None
     version: int
     stance: StanceRef
 

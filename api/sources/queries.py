@@ -6,6 +6,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.divisions.queries import division_record
+from api.divisions.schemas import Division
 from api.errors import UnknownSlugs
 from api.sources.schemas import SourceDetail
 from db.enums import SourceKind
@@ -27,10 +29,25 @@ COLUMNS = (
     Source.provenance_note,
     Source.content_sha256,
 )
+DIVISION_COLUMNS = (
+    Source.division_number,
+    Source.division_chamber,
+    Source.division_question,
+    Source.declared_ayes,
+    Source.declared_noes,
+)
 
 
 def _detail(row: Row[*tuple[Any, ...]]) -> SourceDetail:
-    return SourceDetail(**row._asdict())
+    values = row._asdict()
+    number, chamber, question, ayes, noes = (values.pop(column.key) for column in DIVISION_COLUMNS)
+    values.pop("id", None)
+    division = (
+        None
+        if number is None
+        else Division(number=number, chamber=chamber, question=question, declared_ayes=ayes, declared_noes=noes)
+    )
+    return SourceDetail(**values, division=division)
 
 
 async def list_sources(
@@ -45,7 +62,11 @@ async def list_sources(
     as_recorded_at: datetime | None = None,
 ) -> list[SourceDetail]:
     source = as_recorded(Source, as_recorded_at)
-    query = select(*(getattr(source, column.key) for column in COLUMNS)).order_by(source.slug).limit(limit + 1)
+    query = (
+        select(*(getattr(source, column.key) for column in (*COLUMNS, *DIVISION_COLUMNS)))
+        .order_by(source.slug)
+        .limit(limit + 1)
+    )
     if kind is not None:
         query = query.where(source.kind == kind)
     if publisher is not None:
@@ -60,7 +81,12 @@ async def list_sources(
 
 
 async def get_source(session: AsyncSession, slug: str) -> SourceDetail:
-    row = (await session.execute(select(*COLUMNS).where(Source.slug == slug))).one_or_none()
+    """One source; a division with its policy links, recorded votes and their tally."""
+    query = select(Source.id, *COLUMNS, *DIVISION_COLUMNS).where(Source.slug == slug)
+    row = (await session.execute(query)).one_or_none()
     if row is None:
         raise UnknownSlugs("source", [slug])
-    return _detail(row)
+    detail = _detail(row)
+    if detail.division is not None:
+        detail.division = await division_record(session, row.id, detail.division)
+    return detail

@@ -3,10 +3,12 @@
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch, post, put
 from litestar.params import Parameter
 
 from api.database import Session
+from api.divisions import writes as division_writes
+from api.divisions.schemas import DivisionPoliciesReplace
 from api.endpoints import endpoint
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
@@ -63,7 +65,10 @@ class SourceController(Controller):
         session: Session,
         slug: Annotated[str, Parameter(description="The source's slug.", max_length=160)],
     ) -> SourceDetail:
-        """One source with its provenance: what the text states and what was inferred."""
+        """One source with its provenance: what the text states and what was inferred. A parliamentary division
+        also lists its policy links, its recorded votes (one per member: how they voted and the stances the vote
+        backs) and their tally: ayes and noes counted from the stored votes (proxies included), tellers counted
+        apart, and the differences from the declared totals (`totals_match` when there are none)."""
         return await queries.get_source(session, slug)
 
     @post(
@@ -92,4 +97,21 @@ class SourceController(Controller):
     async def update_source(self, write: Write, slug: SourceSlug) -> SourceDetail:
         """Needs an editor key. Only the fields given change."""
         await writes.update_source(write.session, slug, write.body(SourceUpdate))
+        return await queries.get_source(write.session, slug)
+
+    @put(
+        "/{slug:str}/policies",
+        operation_id="replaceDivisionPolicies",
+        summary="Replace a division's policy links",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=DivisionPoliciesReplace, scope=KeyScope.EDITOR),
+    )
+    async def replace_division_policies(self, write: Write, slug: SourceSlug) -> SourceDetail:
+        """Needs an editor key. States once, per policy, what the division's votes mean: an aye means
+        `aye_position` (-2..+2, not 0), a no the opposite; proxies count as the vote they carry, abstain, absent
+        and teller mean no position. A `recorded_vote` on a stance needs its division linked to the stance's
+        policy, and a stance whose position contradicts what its vote means is a 422. Unlisted links are removed;
+        a link that recorded votes rest on cannot be removed or changed to contradict them (422)."""
+        await division_writes.replace_policies(write.session, slug, write.body(DivisionPoliciesReplace))
         return await queries.get_source(write.session, slug)

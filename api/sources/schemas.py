@@ -4,11 +4,16 @@ from datetime import date
 
 import msgspec
 
+from api.divisions.schemas import Division
 from db.enums import DatePrecision, SourceKind
 
 
 class SourceDetail(msgspec.Struct, kw_only=True):
-    """A publication evidence comes from, with only the metadata it gives; inferred values are flagged."""
+    """A publication evidence comes from, with only the metadata it gives; inferred values are flagged.
+
+    `division` holds a `parliamentary_division`'s facts (null for every other kind); `GET /v1/sources/{slug}`
+    adds the division's policy links, its recorded votes and their tally against the declared totals.
+    """
 
     slug: str
     kind: SourceKind
@@ -23,6 +28,7 @@ class SourceDetail(msgspec.Struct, kw_only=True):
     published_on_inferred: bool
     provenance_note: str
     content_sha256: str | None
+    division: Division | None
 
 
 class SourcePage(msgspec.Struct, kw_only=True):

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.divisions.schemas import DivisionInput
 from api.slugs import Slug
 from api.stances.write_schemas import check_dates
 from db.enums import DatePrecision, SourceKind
@@ -19,7 +20,9 @@ StoredText = Annotated[str, msgspec.Meta(min_length=1, max_length=500_000)]
 class SourceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new source, with only the metadata it gives; flag what is inferred and say how in `provenance_note`.
 
-    `text` (optional) is the source's full text: when present, direct quotes must occur in it.
+    `text` (optional) is the source's full text: when present, evidence texts must occur in it. A
+    `parliamentary_division` needs `division` (its number, chamber, question and declared totals) and its day as
+    `published_on`; no other kind takes `division`.
     """
 
     slug: Slug
@@ -35,13 +38,14 @@ class SourceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_inferred: bool = False
     provenance_note: Note = ""
     text: StoredText | None = None
+    division: DivisionInput | None = None
 
     def __post_init__(self) -> None:
         check_dates(published_on=self.published_on)
 
 
 class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a source: only the fields given change."""
+    """A correction to a source: only the fields given change; `division` replaces a division's facts."""
 
     kind: SourceKind | msgspec.UnsetType = msgspec.UNSET
     title: Title | msgspec.UnsetType = msgspec.UNSET
@@ -54,6 +58,7 @@ class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_precision: DatePrecision | msgspec.UnsetType = msgspec.UNSET
     published_on_inferred: bool | msgspec.UnsetType = msgspec.UNSET
     provenance_note: Note | msgspec.UnsetType = msgspec.UNSET
+    division: DivisionInput | msgspec.UnsetType | None = msgspec.UNSET
 
     def __post_init__(self) -> None:
         check_dates(published_on=self.published_on)

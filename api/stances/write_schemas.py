@@ -7,7 +7,7 @@ import msgspec
 
 from api.errors import InvalidField, Unprocessable
 from api.slugs import Slug, StanceSlug
-from db.enums import Ambiguity, DatePrecision, EvidenceKind
+from db.enums import Ambiguity, DatePrecision, EvidenceKind, VoteOption
 
 EARLIEST_DATE = date(1800, 1, 1)
 """No stance or source in this dataset can predate this; an earlier date is a typo (0001-01-01, 1025-05-15)."""
@@ -46,7 +46,14 @@ Offset = Annotated[int, msgspec.Meta(ge=0)]
 
 
 class EvidenceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A piece of evidence: a direct quote exactly as published, a paraphrase, or a reported action."""
+    """A piece of evidence: a direct quote exactly as published, a paraphrase, a reported action, or a recorded vote.
+
+    A `recorded_vote` comes from a `parliamentary_division` source linked to the stance's policy (PUT
+    /v1/sources/{slug}/policies), gives its `vote` option, and its `text` is the member's entry as the division
+    list prints it (checked against the division's stored text when it has one); the voter is the `speaker`, or
+    the stance's actor. A vote cast (aye, no, proxy) means a side on the policy by the link: the stance must be
+    on that side or `mixed`.
+    """
 
     kind: EvidenceKind
     text: EvidenceText
@@ -54,6 +61,7 @@ class EvidenceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     speaker: Slug | None = None
     char_start: Offset | None = None
     char_end: Offset | None = None
+    vote: VoteOption | None = None
 
 
 class StanceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -98,9 +106,11 @@ class StanceRetraction(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 
 
 class EvidenceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a piece of evidence: only the fields given change. Send `If-Match` with its ETag."""
+    """A correction to a piece of evidence: only the fields given change. Send `If-Match` with its ETag. A
+    recorded vote made another kind loses its `vote`."""
 
     kind: EvidenceKind | msgspec.UnsetType = msgspec.UNSET
+    vote: VoteOption | msgspec.UnsetType | None = msgspec.UNSET
     text: EvidenceText | msgspec.UnsetType = msgspec.UNSET
     speaker: Slug | msgspec.UnsetType | None = msgspec.UNSET
     char_start: Offset | msgspec.UnsetType | None = msgspec.UNSET

@@ -7,12 +7,13 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.bodies import given_fields
+from api.divisions.checks import VoteClaim, kind_errors, vote_errors
 from api.errors import Conflict, InvalidField, Unprocessable
 from api.preconditions import lock_if_match
 from api.quotes import occurs_in
 from api.slugs import ensure_slug_free, slug_ids
 from api.stances.write_schemas import EvidenceCreate, EvidenceUpdate, StanceCreate, StanceUpdate
-from db.enums import DatePrecision, EvidenceKind
+from db.enums import Ambiguity, DatePrecision, EvidenceKind, SourceKind
 from db.models import Actor, Evidence, Policy, Source, Stance
 
 
@@ -28,9 +29,9 @@ def _last_day(day: date, precision: DatePrecision) -> date:
 
 async def _sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
     rows = await session.execute(
-        select(Source.slug, Source.id, Source.published_on, Source.published_on_precision, Source.text).where(
-            Source.slug.in_(slugs)
-        )
+        select(
+            Source.slug, Source.id, Source.kind, Source.published_on, Source.published_on_precision, Source.text
+        ).where(Source.slug.in_(slugs))
     )
     return {row.slug: row for row in rows}
 
@@ -39,6 +40,8 @@ def _not_in_source(kind: EvidenceKind) -> str:
     """Every evidence text is the source's own words: a quote as spoken, a paraphrase as the article puts it."""
     if kind is EvidenceKind.DIRECT_QUOTE:
         return "this quote does not occur in the source"
+    if kind is EvidenceKind.RECORDED_VOTE:
+        return "a recorded vote's text is the member's entry as the division list prints it, and it is not in it"
     return f"a {kind.value.replace('_', ' ')} must be the source's own words, and this text does not occur in it"
 
 
@@ -62,6 +65,7 @@ def _evidence_errors(
             )
         if source.text is not None and not occurs_in(item.text, source.text):
             errors.append(InvalidField(name=f"{where}.text", location="body", message=_not_in_source(item.kind)))
+    errors.extend(kind_errors(where, item.kind, item.vote, None if source is None else source.kind.value))
     if item.speaker is not None and item.speaker not in speakers:
         errors.append(InvalidField(name=f"{where}.speaker", location="body", message=f"unknown actor '{item.speaker}'"))
     if (item.char_start is None) != (item.char_end is None) or (
@@ -109,6 +113,32 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
         errors.append(InvalidField(name="policy", location="body", message=f"unknown policy '{data.policy}'"))
     for index, item in enumerate(data.evidence):
         errors.extend(_evidence_errors(index, item, data.stated_on, sources, actors))
+    if data.policy in policies and data.actor in actors:
+        claims = [
+            VoteClaim(
+                field=f"evidence[{index}]",
+                source_id=sources[item.source].id,
+                source_slug=item.source,
+                vote=item.vote,
+                voter_id=actors[item.speaker] if item.speaker else actors[data.actor],
+            )
+            for index, item in enumerate(data.evidence)
+            if item.kind is EvidenceKind.RECORDED_VOTE
+            and item.vote is not None
+            and item.source in sources
+            and sources[item.source].kind is SourceKind.PARLIAMENTARY_DIVISION
+            and (item.speaker is None or item.speaker in actors)
+        ]
+        errors.extend(
+            await vote_errors(
+                session,
+                claims,
+                policy_id=policies[data.policy],
+                policy_slug=data.policy,
+                position=data.position,
+                ambiguity=data.ambiguity,
+            )
+        )
     if errors:
         raise Unprocessable("The stance is invalid; nothing was stored.", errors=_merged(errors))
     await ensure_slug_free(session, Stance, data.slug, resource="stance")
@@ -139,6 +169,7 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
                 "speaker_actor_id": actors[item.speaker] if item.speaker else None,
                 "char_start": item.char_start,
                 "char_end": item.char_end,
+                "vote_option": None if item.vote is None else item.vote.value,
             }
             for index, item in enumerate(data.evidence, start=1)
         ],
@@ -165,9 +196,49 @@ async def _stated_after_sources(session: AsyncSession, stance_id: int, stated_on
 
 
 def _current_stance(slug: str) -> Select[*tuple[Any, ...]]:
-    return select(Stance.id, Stance.slug, Stance.version, Stance.position, Stance.ambiguity, Stance.retracted_at).where(
-        Stance.slug == slug
+    return select(
+        Stance.id,
+        Stance.slug,
+        Stance.version,
+        Stance.actor_id,
+        Stance.policy_id,
+        Stance.position,
+        Stance.ambiguity,
+        Stance.retracted_at,
+    ).where(Stance.slug == slug)
+
+
+async def _stored_vote_claims(session: AsyncSession, stance_id: int, actor_id: int) -> list[VoteClaim]:
+    """The recorded votes a stance rests on, as claims to check again when its position changes."""
+    rows = await session.execute(
+        select(
+            Evidence.id,
+            Evidence.slug,
+            Evidence.source_id,
+            Evidence.vote_option,
+            Evidence.speaker_actor_id,
+            Source.slug.label("source_slug"),
+        )
+        .join(Source, Source.id == Evidence.source_id)
+        .where(Evidence.stance_id == stance_id, Evidence.kind == EvidenceKind.RECORDED_VOTE)
+        .order_by(Evidence.id)
     )
+    return [
+        VoteClaim(
+            field=f"evidence '{row.slug}'",
+            source_id=row.source_id,
+            source_slug=row.source_slug,
+            vote=row.vote_option,
+            voter_id=row.speaker_actor_id or actor_id,
+            evidence_id=row.id,
+        )
+        for row in rows
+    ]
+
+
+async def _policy_slug(session: AsyncSession, policy_id: int) -> str:
+    slug = await session.scalar(select(Policy.slug).where(Policy.id == policy_id))
+    return slug or ""
 
 
 async def update_stance(session: AsyncSession, slug: str, if_match: set[str], data: StanceUpdate) -> None:
@@ -181,6 +252,18 @@ async def update_stance(session: AsyncSession, slug: str, if_match: set[str], da
     errors = _position_errors(position, ambiguity)
     if "stated_on" in changes:
         errors.extend(await _stated_after_sources(session, current.id, changes["stated_on"]))
+    if not errors and ("position" in changes or "ambiguity" in changes):
+        errors.extend(
+            await vote_errors(
+                session,
+                await _stored_vote_claims(session, current.id, current.actor_id),
+                policy_id=current.policy_id,
+                policy_slug=await _policy_slug(session, current.policy_id),
+                position=position,
+                ambiguity=None if ambiguity is None else Ambiguity(ambiguity),
+                position_field="position",
+            )
+        )
     if errors:
         raise Unprocessable("The correction is invalid; nothing was stored.", errors=_merged(errors))
     values = {name: getattr(value, "value", value) for name, value in changes.items()}
@@ -209,9 +292,12 @@ async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], 
             Evidence.id,
             Evidence.slug,
             Evidence.version,
+            Evidence.stance_id,
             Evidence.kind,
             Evidence.text,
             Evidence.source_id,
+            Evidence.speaker_actor_id,
+            Evidence.vote_option,
             Evidence.char_start,
             Evidence.char_end,
         ).where(Evidence.slug == slug),
@@ -221,20 +307,55 @@ async def update_evidence(session: AsyncSession, slug: str, if_match: set[str], 
     )
     changes = given_fields(data)
     errors: list[InvalidField] = []
+    speaker_id = current.speaker_actor_id
     if "speaker" in changes:
         speaker = changes.pop("speaker")
         speakers = await slug_ids(session, Actor, {speaker} if speaker else set())
         if speaker is not None and speaker not in speakers:
             errors.append(InvalidField(name="speaker", location="body", message=f"unknown actor '{speaker}'"))
-        changes["speaker_actor_id"] = speakers.get(speaker) if speaker else None
+        speaker_id = changes["speaker_actor_id"] = speakers.get(speaker) if speaker else None
     kind = EvidenceKind(changes.get("kind", current.kind))
+    if "vote" in changes:
+        changes["vote_option"] = changes.pop("vote")
+    elif kind is not EvidenceKind.RECORDED_VOTE:
+        changes["vote_option"] = None  # a recorded vote made another kind loses its option
+    vote = changes.get("vote_option", current.vote_option)
     text = changes.get("text", current.text)
-    source_text = await session.scalar(select(Source.text).where(Source.id == current.source_id))
-    if source_text is not None and not occurs_in(text, source_text):
+    source = (
+        await session.execute(select(Source.slug, Source.kind, Source.text).where(Source.id == current.source_id))
+    ).one()
+    if source.text is not None and not occurs_in(text, source.text):
         errors.append(InvalidField(name="text", location="body", message=_not_in_source(kind)))
+    errors.extend(kind_errors("", kind, vote, source.kind.value))
     start, end = changes.get("char_start", current.char_start), changes.get("char_end", current.char_end)
     if (start is None) != (end is None) or (start is not None and end is not None and end <= start):
         errors.append(InvalidField(name="char_end", location="body", message="give both offsets, end after start"))
+    if not errors and kind is EvidenceKind.RECORDED_VOTE and vote is not None:
+        stance = (
+            await session.execute(
+                select(Stance.actor_id, Stance.policy_id, Stance.position, Stance.ambiguity).where(
+                    Stance.id == current.stance_id
+                )
+            )
+        ).one()
+        claim = VoteClaim(
+            field="",
+            source_id=current.source_id,
+            source_slug=source.slug,
+            vote=vote,
+            voter_id=speaker_id or stance.actor_id,
+            evidence_id=current.id,
+        )
+        errors.extend(
+            await vote_errors(
+                session,
+                [claim],
+                policy_id=stance.policy_id,
+                policy_slug=await _policy_slug(session, stance.policy_id),
+                position=stance.position,
+                ambiguity=stance.ambiguity,
+            )
+        )
     if errors:
         raise Unprocessable("The correction is invalid; nothing was stored.", errors=errors)
     values = {name: getattr(value, "value", value) for name, value in changes.items()}

@@ -4,11 +4,20 @@ The expected values follow the method texts in ``api.comparisons.schemas`` (AGRE
 """
 
 from datetime import date
+from itertools import permutations
 
 import pytest
 
 from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance
-from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
+from api.comparisons.semantics import (
+    Candidate,
+    agreement,
+    change_kind,
+    distance,
+    effective,
+    same_day_weight,
+    summarise_pair,
+)
 from api.refs import position_label
 from db.enums import Ambiguity, DatePrecision
 
@@ -226,3 +235,51 @@ def test_no_stance_at_end_is_dropped(start: int | str) -> None:
 
 def test_no_stance_at_either_end_is_no_change() -> None:
     assert change_kind(None, None) is None
+
+
+# --- the effective stance and the same-day rule ------------------------------------------------------------
+
+DAY = date(2025, 5, 14)
+
+
+def candidate(recorded: int, position: int | None, *, vote: bool = False, day: date = DAY) -> Candidate:
+    return Candidate(stated_on=day, position=position, rests_on_vote_cast=vote, recorded=recorded)
+
+
+@pytest.mark.parametrize(
+    ("position", "vote", "weight"),
+    [(2, True, 1), (-1, True, 1), (0, True, 1), (None, True, 0), (2, False, 0), (None, False, 0)],
+)
+def test_same_day_weight_is_a_position_resting_on_a_vote_cast(position: int | None, vote: bool, weight: int) -> None:
+    assert same_day_weight(position, vote) == weight
+
+
+def test_a_vote_outweighs_an_unclear_speech_on_the_same_day_whichever_was_recorded_first() -> None:
+    vote_first = [candidate(1, 2, vote=True), candidate(2, None)]
+    speech_first = [candidate(1, None), candidate(2, 2, vote=True)]
+
+    assert effective(vote_first) == vote_first[0]
+    assert effective(speech_first) == speech_first[1]
+
+
+def test_a_vote_outweighs_a_speech_with_a_position_on_the_same_day_too() -> None:
+    assert effective([candidate(1, -2, vote=True), candidate(2, 1)]) == candidate(1, -2, vote=True)
+    assert effective([candidate(1, 1), candidate(2, -2, vote=True)]) == candidate(2, -2, vote=True)
+
+
+def test_without_a_vote_cast_the_stance_recorded_later_wins_as_before() -> None:
+    assert effective([candidate(1, 2), candidate(2, None)]) == candidate(2, None)
+    assert effective([candidate(1, None, vote=True), candidate(2, 1)]) == candidate(2, 1)  # an abstention weighs 0
+    assert effective([candidate(1, 1, vote=True), candidate(2, 2, vote=True)]) == candidate(2, 2, vote=True)
+
+
+def test_a_later_day_beats_any_vote_of_an_earlier_day() -> None:
+    later = candidate(1, None, day=date(2025, 5, 15))
+    assert effective([later, candidate(2, 2, vote=True)]) == later
+    assert effective([]) is None
+
+
+def test_the_rule_is_a_total_order_so_every_recording_order_gives_one_answer() -> None:
+    day = [candidate(1, 2, vote=True), candidate(2, 1), candidate(3, None), candidate(4, -1, vote=True)]
+    answers = {effective(order) for order in permutations(day)}
+    assert answers == {candidate(4, -1, vote=True)}

@@ -26,6 +26,7 @@ DATA_TABLES = (
     "source",
     "stance",
     "evidence",
+    "division_policy",
 )
 # every write to a data table bumps the data version (the ETag of comparisons)
 VERSION_TRIGGERS = {

@@ -31,6 +31,7 @@ export const EVIDENCE_KIND = {
   direct_quote: "Quote",
   paraphrase: "Paraphrase",
   reported_action: "Reported action",
+  recorded_vote: "Recorded vote",
 };
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -79,7 +79,16 @@ function evidenceItem(item, actorName) {
   const text =
     item.kind === "direct_quote"
       ? h("blockquote", { class: "quote" }, h("p", {}, `“${item.text}”`))
-      : h("p", { class: "ev-text" }, h("span", { class: "ev-kind" }, `${EVIDENCE_KIND[item.kind] || item.kind}: `), item.text);
+      : h(
+          "p",
+          { class: "ev-text" },
+          h(
+            "span",
+            { class: "ev-kind" },
+            `${EVIDENCE_KIND[item.kind] || item.kind}${item.vote ? ` (${item.vote.replace("_", " ")})` : ""}: `,
+          ),
+          item.text,
+        );
   const who =
     item.kind === "reported_action"
       ? null
