@@ -4,11 +4,14 @@ from datetime import date
 
 import msgspec
 
+from api.identifiers import ExternalIdentifier
 from db.enums import DatePrecision, SourceKind
 
 
 class SourceDetail(msgspec.Struct, kw_only=True):
-    """A publication evidence comes from, with only the metadata it gives; inferred values are flagged."""
+    """A publication evidence comes from, with only the metadata it gives; inferred values are flagged.
+
+    `has_text`: a full text is stored (evidence must occur in it; an editor key reads it at `/text`)."""
 
     slug: str
     kind: SourceKind
@@ -23,6 +26,8 @@ class SourceDetail(msgspec.Struct, kw_only=True):
     published_on_inferred: bool
     provenance_note: str
     content_sha256: str | None
+    has_text: bool
+    identifiers: list[ExternalIdentifier]
 
 
 class SourcePage(msgspec.Struct, kw_only=True):

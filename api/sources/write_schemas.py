@@ -5,6 +5,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.identifiers import Identifiers
 from api.slugs import Slug
 from db.enums import DatePrecision, SourceKind
 
@@ -34,10 +35,11 @@ class SourceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_inferred: bool = False
     provenance_note: Note = ""
     text: StoredText | None = None
+    identifiers: Identifiers = []
 
 
 class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a source: only the fields given change."""
+    """A correction to a source: only the fields given change; `identifiers` replaces the list."""
 
     kind: SourceKind | msgspec.UnsetType = msgspec.UNSET
     title: Title | msgspec.UnsetType = msgspec.UNSET
@@ -50,3 +52,4 @@ class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_precision: DatePrecision | msgspec.UnsetType = msgspec.UNSET
     published_on_inferred: bool | msgspec.UnsetType = msgspec.UNSET
     provenance_note: Note | msgspec.UnsetType = msgspec.UNSET
+    identifiers: Identifiers | msgspec.UnsetType = msgspec.UNSET
