@@ -20,7 +20,7 @@ from api.writing import Write
 from db.enums import KeyScope, SourceKind
 
 SourceSlug = Annotated[str, Parameter(description="The source's slug.", max_length=160)]
-TEXT_PLAIN = "text/plain; charset=utf-8"
+TEXT_PLAIN = "text/plain"  # Litestar adds "; charset=utf-8"
 
 
 class SourceController(Controller):
