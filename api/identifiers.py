@@ -46,8 +46,8 @@ IdentifierFilter = Annotated[
             "Only the record with this external identifier, written `scheme:identifier` and split on the first "
             "colon, e.g. `parlparse:uk.org.publicwhip/person/10001`."
         ),
-        min_length=3,
-        max_length=600,
+        pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}:\S(.{0,498}\S)?$",
+        max_length=565,
     ),
 ]
 
