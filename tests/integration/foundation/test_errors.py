@@ -201,6 +201,7 @@ WRITE_CASES: dict[str, WriteCase] = {
         "PATCH", f"/v1/stances/{SEED_STANCE}", 412, "precondition-failed", json={"position": 0}, headers=STALE
     ),
     "rate-limited": write("POST", "/v1/sources", 429, "rate-limited", json=source("one-too-many"), rate_limited=True),
+    "no-stored-text": write("GET", f"/v1/sources/{SEED_SOURCE}/text", 404, "no-stored-text"),
 }
 
 
