@@ -91,6 +91,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "A slug in the path or a parameter does not exist; `errors` names each one.",
         ),
         ProblemType(
+            "no-stored-text",
+            404,
+            "No stored text",
+            "The source exists but has no stored text to read.",
+        ),
+        ProblemType(
             "method-not-allowed", 405, "Method not allowed", "The route exists but not with this method; see `Allow`."
         ),
         ProblemType(
@@ -225,6 +231,12 @@ class UnknownSlugs(NotFound):
             ],
         )
         self.slugs = slugs
+
+
+class NoStoredText(NotFound):
+    """A source's text was asked for, but none is stored."""
+
+    code = "no-stored-text"
 
 
 class InvalidParameter(ApiError):
@@ -383,16 +395,54 @@ def _reason_phrase(status: int) -> str:
         return "HTTP error"
 
 
+CONSTRAINT_MEANINGS: dict[str, str] = {
+    "uq_actor_slug": "an actor with this slug already exists",
+    "uq_policy_slug": "a policy with this slug already exists",
+    "uq_source_slug": "a source with this slug already exists",
+    "uq_topic_slug": "a topic with this slug already exists",
+    "uq_stance_slug": "a stance with this slug already exists",
+    "uq_evidence_slug": "a piece of evidence with this slug already exists",
+    "uq_actor_alias_actor_id_alias": "the actor already has this alias",
+    "uq_actor_role_actor_id_title_organisation_id_started_on": (
+        "the actor already has a role with this title, organisation and start date"
+    ),
+    "uq_policy_relation_subject_policy_id_object_policy_id_kind": "the policy already has this relation",
+    "pk_policy_topic": "the policy already has this topic",
+    "uq_actor_identifier_scheme_identifier": "another actor already has this external identifier",
+    "uq_policy_identifier_scheme_identifier": "another policy already has this external identifier",
+    "uq_source_identifier_scheme_identifier": "another source already has this external identifier",
+    "pk_idempotency_record": "a concurrent request used the same Idempotency-Key",
+    "ck_actor_role_period_order": "a role cannot end before it starts",
+    "ck_policy_relation_distinct_policies": "a policy cannot relate to itself",
+    "ck_stance_position_or_ambiguity": "a stance has either a position or an ambiguity, not both or neither",
+    "ck_stance_retraction_has_reason": "a retraction needs a reason",
+    "ck_evidence_text_not_blank": "an evidence text cannot be blank",
+    "ck_evidence_offsets_paired": "character offsets come in pairs",
+    "ck_evidence_offsets_order": "a character range must end after it starts",
+}
+"""Plain words for each constraint a write may break: problem details never name an internal constraint."""
+
+
 def _integrity_problem(exc: IntegrityError) -> ApiError:
-    """A constraint the database enforces (the last line of defence, e.g. against a racing write)."""
+    """A constraint the database enforces (the last line of defence, e.g. against a racing write), in plain words.
+
+    The constraint's name is logged for operators, never sent: an unknown one reads as a generic conflict.
+    """
     original = exc.orig.__cause__ if exc.orig is not None and exc.orig.__cause__ is not None else exc.orig
     sqlstate = getattr(original, "sqlstate", None)
-    constraint = getattr(original, "constraint_name", None) or "a constraint"
+    constraint = getattr(original, "constraint_name", None)
+    meaning = CONSTRAINT_MEANINGS.get(constraint or "")
+    if meaning is None:
+        logger.warning("integrity error on a constraint with no plain-words meaning: %s (%s)", constraint, sqlstate)
     if sqlstate == "23505":
-        return Conflict(f"The write conflicts with a stored record ({constraint}); nothing was stored.")
+        meaning = meaning or "a record with these values already exists"
+        return Conflict(f"The write conflicts with a stored record: {meaning}; nothing was stored.")
+    if sqlstate == "23503":
+        meaning = meaning or "it refers to a record that does not exist (or one still in use)"
+    meaning = meaning or "it breaks a rule of the data model"
     return Unprocessable(
-        f"The database rejected the data ({constraint}); nothing was stored.",
-        errors=[InvalidField(name="body", location="body", message=f"violates {constraint}")],
+        f"The database rejected the data: {meaning}; nothing was stored.",
+        errors=[InvalidField(name="body", location="body", message=meaning)],
     )
 
 

@@ -44,6 +44,11 @@ SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 DIVISION_FIELDS = "division_number, division_chamber, division_question, declared_ayes, declared_noes"
 """The columns a `parliamentary_division` source has, all of them, and no other kind of source has."""
 TEXT_SEARCH_CONFIG = "positions"
+SEARCH_VECTOR_FUNCTION = "positions_tsvector"
+"""SQL function (migration 0004) building a stored tsvector: ``to_tsvector`` for texts up to 20,000 characters,
+and for longer ones a vector whose word positions stay exact within overlapping windows (PostgreSQL caps
+positions at 16,383, which would otherwise break phrase search late in a long text)."""
+SCHEME_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -112,7 +117,7 @@ class ActorRole(Timestamped, Base):
 
     __tablename__ = "actor_role"
     __table_args__ = (
-        UniqueConstraint("actor_id", "title", "started_on", postgresql_nulls_not_distinct=True),
+        UniqueConstraint("actor_id", "title", "organisation_id", "started_on", postgresql_nulls_not_distinct=True),
         CheckConstraint("ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on", name="period_order"),
         Index("ix_actor_role_organisation_id", "organisation_id"),
     )
@@ -192,6 +197,7 @@ class Source(Timestamped, Base):
         ),
         CheckConstraint("division_number > 0 AND declared_ayes >= 0 AND declared_noes >= 0", name="division_numbers"),
         Index("ix_source_published_on", "published_on"),
+        Index("ix_source_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -211,6 +217,9 @@ class Source(Timestamped, Base):
     provenance_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(f"{SEARCH_VECTOR_FUNCTION}(title || ' ' || coalesce(text, ''))", persisted=True)
+    )
     # A parliamentary division's facts (null for every other kind): its number in the chamber's series, the
     # chamber, the question put, and the totals the chamber declared (tellers not counted).
     division_number: Mapped[int | None] = mapped_column(Integer)
@@ -309,15 +318,36 @@ class Evidence(Timestamped, Base):
     char_start: Mapped[int | None] = mapped_column(BigInteger)
     char_end: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
-    search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, text)", persisted=True)
-    )
+    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(f"{SEARCH_VECTOR_FUNCTION}(text)", persisted=True))
     # How the voter (the speaker, or the stance's actor) is recorded in the division (the source); votes only.
     vote_option: Mapped[VoteOption | None] = mapped_column(enum_column(VoteOption, "vote_option"))
 
     stance: Mapped[Stance] = relationship(lazy="raise", back_populates="evidence")
     source: Mapped[Source] = relationship(lazy="raise")
     speaker: Mapped[Actor | None] = relationship(lazy="raise")
+
+
+def _identifier_table(owner: str) -> Table:
+    """External identifiers of one kind of record: ``{scheme, identifier}``, unique per scheme and kind."""
+    return Table(
+        f"{owner}_identifier",
+        Base.metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column(f"{owner}_id", ForeignKey(f"{owner}.id", ondelete="CASCADE"), nullable=False),
+        Column("scheme", String(64), nullable=False),
+        Column("identifier", String(500), nullable=False),
+        Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+        Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+        UniqueConstraint("scheme", "identifier"),
+        CheckConstraint(f"scheme ~ '{SCHEME_PATTERN}'", name="scheme_format"),
+        CheckConstraint("length(btrim(identifier)) > 0", name="identifier_not_blank"),
+        Index(f"ix_{owner}_identifier_{owner}_id", f"{owner}_id"),
+    )
+
+
+actor_identifier = _identifier_table("actor")
+policy_identifier = _identifier_table("policy")
+source_identifier = _identifier_table("source")
 
 
 class DataVersion(Base):

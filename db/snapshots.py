@@ -12,7 +12,7 @@ from sqlalchemy import SQLColumnExpression, Table, func, text
 from sqlalchemy.orm import aliased
 
 from db.base import Base
-from db.models import TEXT_SEARCH_CONFIG
+from db.models import SEARCH_VECTOR_FUNCTION
 
 M = TypeVar("M", bound=Base)
 
@@ -71,14 +71,14 @@ def as_recorded(model: type[M], moment: datetime | None, *, name: str | None = N
 def search_vector(
     stored: SQLColumnExpression[str], source: SQLColumnExpression[str], moment: datetime | None
 ) -> SQLColumnExpression[str]:
-    """The stored (indexed) tsvector, or one computed on the fly for rows rebuilt from history."""
+    """The stored (indexed) tsvector, or one computed on the fly (the same function) for rows rebuilt from history."""
     if moment is None:
         return stored
-    return func.to_tsvector(TEXT_SEARCH_CONFIG, source)
+    return getattr(func, SEARCH_VECTOR_FUNCTION)(source)  # type: ignore[no-any-return]
 
 
 def search_vector_sql(alias: str, source: str, *, recorded: bool) -> str:
     """``search_vector`` for SQL text: ``alias``'s stored tsvector, or one computed from its ``source`` column."""
     if not recorded:
         return f"{alias}.search_vector"
-    return f"to_tsvector('{TEXT_SEARCH_CONFIG}', {alias}.{source})"
+    return f"{SEARCH_VECTOR_FUNCTION}({alias}.{source})"

@@ -189,7 +189,9 @@ async def _upsert(
 
 
 LOADER_AUTHORS = ("seed-loader", "migration")
-HISTORY_TABLES = frozenset({"actor", "actor_role", "policy", "policy_relation", "source", "stance", "evidence"})
+HISTORY_TABLES = frozenset(
+    {"actor", "actor_role", "topic", "policy", "policy_relation", "source", "stance", "evidence"}
+)
 
 
 def _not_edited(table: Table) -> ColumnElement[bool]:
@@ -326,8 +328,8 @@ async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], acto
         connection,
         table,
         rows,
-        key=["actor_id", "title", "started_on"],
-        constraint="uq_actor_role_actor_id_title_started_on",
+        key=["actor_id", "title", "organisation_id", "started_on"],
+        constraint="uq_actor_role_actor_id_title_organisation_id_started_on",
     )
 
 

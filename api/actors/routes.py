@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.params import Parameter
 
 from api.actors import queries, writes
@@ -10,6 +10,8 @@ from api.actors.schemas import ActorDetail, ActorPage
 from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
 from api.database import Session
 from api.endpoints import endpoint
+from api.idempotency import idempotent
+from api.identifiers import IdentifierFilter
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, recorded_at
@@ -35,11 +37,15 @@ class ActorController(Controller):
         q: Annotated[
             str | None,
             Parameter(
-                description="Search names and aliases, forgiving small typos: `rama`, `Sir Keir`, `starmr`.",
+                description=(
+                    "Search names and aliases, forgiving small typos: `rama`, `Sir Keir`, `starmr`. Results are "
+                    "ordered by relevance: an exact name first, then an exact alias, then trigram closeness."
+                ),
                 min_length=1,
                 max_length=200,
             ),
         ] = None,
+        identifier: IdentifierFilter = None,
         kind: Annotated[ActorKind | None, Parameter(description="Only actors of this kind.")] = None,
         country: Annotated[
             str | None, Parameter(description="ISO 3166-1 alpha-2 country code, e.g. `GB`.", pattern="^[A-Za-z]{2}$")
@@ -48,18 +54,21 @@ class ActorController(Controller):
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> ActorPage:
-        """Actors ordered by slug, filtered by name or alias, kind and country."""
-        after = decode_cursor(cursor, (str,))
+        """Actors ordered by slug (by relevance with `q`), filtered by name or alias, identifier, kind and country."""
+        after = decode_cursor(cursor, queries.RELEVANCE_CURSOR if q else (str,))
         rows = await queries.list_actors(
             session,
             q=q,
+            identifier=identifier,
             kind=kind,
             country=country,
-            after=after[0] if after else None,
+            after=after,
             limit=limit,
             as_recorded_at=recorded_at(as_recorded),
         )
-        return ActorPage(items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.slug,)))
+        return ActorPage(
+            items=[actor for actor, _ in rows[:limit]], next_cursor=next_cursor(rows, limit, lambda row: row[1])
+        )
 
     @get(
         "/{slug:str}",
@@ -78,13 +87,18 @@ class ActorController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
-        opt=endpoint(body=ActorCreate, scope=KeyScope.ADMIN),
+        opt=endpoint(body=ActorCreate, scope=KeyScope.ADMIN, idempotent=True),
     )
-    async def create_actor(self, write: Write) -> ActorDetail:
-        """Needs an admin key. Slugs are permanent public ids: 409 when taken."""
+    async def create_actor(self, write: Write) -> Response[ActorDetail]:
+        """Needs an admin key. Slugs are permanent public ids: 409 when taken, and when an identifier already
+        belongs to another actor. Send `Idempotency-Key` to make retries safe."""
         data = write.body(ActorCreate)
-        await writes.create_actor(write.session, data)
-        return await queries.get_actor(write.session, data.slug)
+
+        async def perform() -> ActorDetail:
+            await writes.create_actor(write.session, data)
+            return await queries.get_actor(write.session, data.slug)
+
+        return await idempotent(write, ActorDetail, perform, lambda actor: {"Location": f"/v1/actors/{actor.slug}"})
 
     @patch(
         "/{slug:str}",
@@ -95,7 +109,7 @@ class ActorController(Controller):
         opt=endpoint(body=ActorUpdate, scope=KeyScope.ADMIN),
     )
     async def update_actor(self, write: Write, slug: SlugPath) -> ActorDetail:
-        """Needs an admin key. Only the fields given change; `aliases` replaces the list."""
+        """Needs an admin key. Only the fields given change; `aliases` and `identifiers` replace their lists."""
         await writes.update_actor(write.session, slug, write.body(ActorUpdate))
         return await queries.get_actor(write.session, slug)
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import msgspec
 
+from api.identifiers import ExternalIdentifier
 from api.refs import ActorRef
 from db.enums import ActorKind
 
@@ -16,6 +17,7 @@ class ActorSummary(msgspec.Struct, kw_only=True):
     kind: ActorKind
     country: str | None
     description: str
+    identifiers: list[ExternalIdentifier]
 
 
 class ActorRoleItem(msgspec.Struct, kw_only=True):
@@ -35,6 +37,7 @@ class ActorDetail(msgspec.Struct, kw_only=True):
     kind: ActorKind
     country: str | None
     description: str
+    identifiers: list[ExternalIdentifier]
     aliases: list[str]
     roles: list[ActorRoleItem]
 

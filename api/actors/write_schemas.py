@@ -5,6 +5,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.identifiers import Identifiers
 from api.slugs import Slug
 from db.enums import ActorKind
 
@@ -23,16 +24,18 @@ class ActorCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Description = ""
     country: Country | None = None
     aliases: Aliases = []
+    identifiers: Identifiers = []
 
 
 class ActorUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to an actor: only the fields given change; `aliases` replaces the whole list."""
+    """A correction to an actor: only the fields given change; `aliases` and `identifiers` replace the whole list."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
     kind: ActorKind | msgspec.UnsetType = msgspec.UNSET
     description: Description | msgspec.UnsetType = msgspec.UNSET
     country: Country | msgspec.UnsetType | None = msgspec.UNSET
     aliases: Aliases | msgspec.UnsetType = msgspec.UNSET
+    identifiers: Identifiers | msgspec.UnsetType = msgspec.UNSET
 
 
 class ActorRoleInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -45,6 +48,8 @@ class ActorRoleInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class ActorRolesReplace(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The actor's complete list of roles: roles not listed are removed, listed ones created or updated."""
+    """The actor's complete list of roles: roles not listed are removed, listed ones created or updated.
+
+    No two roles may share title, organisation and start date."""
 
     roles: Annotated[list[ActorRoleInput], msgspec.Meta(max_length=100)]

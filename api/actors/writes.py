@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
 from api.bodies import given_fields
 from api.errors import InvalidField, Unprocessable
+from api.identifiers import replace_identifiers
 from api.slugs import ensure_slug_free, resolve_path_slug, slug_ids
 from db.models import Actor, ActorAlias, ActorRole
 
@@ -27,25 +28,29 @@ async def create_actor(session: AsyncSession, data: ActorCreate) -> None:
     )
     if actor_id is not None:
         await _replace_aliases(session, actor_id, data.aliases)
+        await replace_identifiers(session, Actor, actor_id, data.identifiers)
 
 
 async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> None:
     actor_id = await resolve_path_slug(session, Actor, slug, resource="actor", for_update=True)
     changes = given_fields(data)
     aliases = changes.pop("aliases", None)
+    identifiers = changes.pop("identifiers", None)
     # Always touch the actor row, so an alias-only change still leaves a revision with its author.
     await session.execute(update(Actor).where(Actor.id == actor_id).values(**changes, updated_at=func.now()))
     if aliases is not None:
         await _replace_aliases(session, actor_id, aliases)
+    if identifiers is not None:
+        await replace_identifiers(session, Actor, actor_id, identifiers)
 
 
 async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplace) -> None:
-    """Make the actor's roles exactly the listed ones (keyed by title and start date)."""
+    """Make the actor's roles exactly the listed ones (keyed by title, organisation and start date)."""
     actor_id = await resolve_path_slug(session, Actor, slug, resource="actor", for_update=True)
     organisations = {role.organisation for role in data.roles if role.organisation}
     known = await slug_ids(session, Actor, organisations)
     errors: list[InvalidField] = []
-    seen: set[tuple[str, object]] = set()
+    seen: set[tuple[str, str | None, object]] = set()
     for index, role in enumerate(data.roles):
         if role.organisation and role.organisation not in known:
             errors.append(
@@ -57,11 +62,13 @@ async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplac
             errors.append(
                 InvalidField(name=f"roles[{index}].ended_on", location="body", message="ends before it starts")
             )
-        if (role.title, role.started_on) in seen:
+        if (role.title, role.organisation, role.started_on) in seen:
             errors.append(
-                InvalidField(name=f"roles[{index}]", location="body", message="duplicate title and start date")
+                InvalidField(
+                    name=f"roles[{index}]", location="body", message="duplicate title, organisation and start date"
+                )
             )
-        seen.add((role.title, role.started_on))
+        seen.add((role.title, role.organisation, role.started_on))
     if errors:
         raise Unprocessable("The roles are invalid; nothing was stored.", errors=errors)
     await session.execute(delete(ActorRole).where(ActorRole.actor_id == actor_id))

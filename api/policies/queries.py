@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import UnknownSlugs
+from api.identifiers import identifier_filter, identifiers_column, to_identifiers
 from api.policies.schemas import PolicyDetail, PolicyRelationItem, PolicySummary, RelationDirection, Topic
 from api.refs import PolicyRef
 from db.models import Policy, PolicyRelation, policy_topic
@@ -18,10 +19,18 @@ async def list_topics(session: AsyncSession) -> list[Topic]:
     return [Topic(slug=row.slug, name=row.name) for row in rows]
 
 
+async def get_topic(session: AsyncSession, slug: str) -> Topic:
+    row = (await session.execute(select(TopicRow.slug, TopicRow.name).where(TopicRow.slug == slug))).one_or_none()
+    if row is None:
+        raise UnknownSlugs("topic", [slug])
+    return Topic(slug=row.slug, name=row.name)
+
+
 async def list_policies(
     session: AsyncSession,
     *,
     q: str | None,
+    identifier: str | None = None,
     topic_id: int | None,
     jurisdiction: str | None,
     after: str | None,
@@ -36,13 +45,22 @@ async def list_policies(
         .scalar_subquery()
     )
     query = (
-        select(policy.slug, policy.title, policy.summary, policy.jurisdiction, topics.label("topics"))
+        select(
+            policy.slug,
+            policy.title,
+            policy.summary,
+            policy.jurisdiction,
+            topics.label("topics"),
+            identifiers_column(policy).label("identifiers"),
+        )
         .order_by(policy.slug)
         .limit(limit + 1)
     )
     if q:
         pattern = f"%{q}%"
         query = query.where(or_(policy.title.ilike(pattern), policy.summary.ilike(pattern), policy.slug.ilike(pattern)))
+    if identifier is not None:
+        query = query.where(identifier_filter(policy, identifier))
     if topic_id is not None:
         query = query.where(
             select(policy_topic.c.policy_id)
@@ -61,6 +79,7 @@ async def list_policies(
             summary=row.summary,
             jurisdiction=row.jurisdiction,
             topics=sorted(row.topics or []),
+            identifiers=to_identifiers(row.identifiers),
         )
         for row in rows
     ]
@@ -69,7 +88,14 @@ async def list_policies(
 async def get_policy(session: AsyncSession, slug: str) -> PolicyDetail:
     policy = (
         await session.execute(
-            select(Policy.id, Policy.slug, Policy.title, Policy.summary, Policy.jurisdiction).where(Policy.slug == slug)
+            select(
+                Policy.id,
+                Policy.slug,
+                Policy.title,
+                Policy.summary,
+                Policy.jurisdiction,
+                identifiers_column(Policy).label("identifiers"),
+            ).where(Policy.slug == slug)
         )
     ).one_or_none()
     if policy is None:
@@ -96,6 +122,7 @@ async def get_policy(session: AsyncSession, slug: str) -> PolicyDetail:
         title=policy.title,
         summary=policy.summary,
         jurisdiction=policy.jurisdiction,
+        identifiers=to_identifiers(policy.identifiers),
         topics=[Topic(slug=row.slug, name=row.name) for row in topics],
         relations=[
             PolicyRelationItem(

@@ -2,21 +2,23 @@
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.params import Parameter
 
 from api.database import Session
 from api.endpoints import endpoint
+from api.idempotency import idempotent
+from api.identifiers import IdentifierFilter
 from api.openapi import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, WRITE_SECURITY, problem_responses
 from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from api.params import AsRecorded, recorded_at
 from api.policies import queries, writes
-from api.policies.schemas import PolicyDetail, PolicyPage, TopicList
-from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
+from api.policies.schemas import PolicyDetail, PolicyPage, Topic, TopicList
+from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate, TopicCreate, TopicUpdate
 from api.slugs import resolve_slug
 from api.writing import Write
 from db.enums import KeyScope
-from db.models import Topic
+from db.models import Topic as TopicRow
 
 PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
 
@@ -32,6 +34,7 @@ class PolicyController(Controller):
         q: Annotated[
             str | None, Parameter(description="Words in the title or summary.", min_length=1, max_length=200)
         ] = None,
+        identifier: IdentifierFilter = None,
         topic: Annotated[
             str | None,
             Parameter(description="Only policies with this topic slug, e.g. `asylum-returns`.", max_length=160),
@@ -43,12 +46,13 @@ class PolicyController(Controller):
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> PolicyPage:
-        """Policies ordered by slug."""
+        """Policies ordered by slug, filtered by words, identifier, topic and jurisdiction."""
         after = decode_cursor(cursor, (str,))
-        topic_id = await resolve_slug(session, Topic, topic, resource="topic", parameter="topic") if topic else None
+        topic_id = await resolve_slug(session, TopicRow, topic, resource="topic", parameter="topic") if topic else None
         rows = await queries.list_policies(
             session,
             q=q,
+            identifier=identifier,
             topic_id=topic_id,
             jurisdiction=jurisdiction,
             after=after[0] if after else None,
@@ -69,13 +73,20 @@ class PolicyController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*WRITE_ERRORS),
         status_code=201,
-        opt=endpoint(body=PolicyCreate, scope=KeyScope.ADMIN),
+        opt=endpoint(body=PolicyCreate, scope=KeyScope.ADMIN, idempotent=True),
     )
-    async def create_policy(self, write: Write) -> PolicyDetail:
-        """Needs an admin key. Slugs are permanent public ids: 409 when taken."""
+    async def create_policy(self, write: Write) -> Response[PolicyDetail]:
+        """Needs an admin key. Slugs are permanent public ids: 409 when taken, and when an identifier already
+        belongs to another policy. Send `Idempotency-Key` to make retries safe."""
         data = write.body(PolicyCreate)
-        await writes.create_policy(write.session, data)
-        return await queries.get_policy(write.session, data.slug)
+
+        async def perform() -> PolicyDetail:
+            await writes.create_policy(write.session, data)
+            return await queries.get_policy(write.session, data.slug)
+
+        return await idempotent(
+            write, PolicyDetail, perform, lambda policy: {"Location": f"/v1/policies/{policy.slug}"}
+        )
 
     @patch(
         "/{slug:str}",
@@ -86,7 +97,7 @@ class PolicyController(Controller):
         opt=endpoint(body=PolicyUpdate, scope=KeyScope.ADMIN),
     )
     async def update_policy(self, write: Write, slug: PolicySlug) -> PolicyDetail:
-        """Needs an admin key. Only the fields given change; `topics` replaces the list."""
+        """Needs an admin key. Only the fields given change; `topics` and `identifiers` replace their lists."""
         await writes.update_policy(write.session, slug, write.body(PolicyUpdate))
         return await queries.get_policy(write.session, slug)
 
@@ -104,6 +115,9 @@ class PolicyController(Controller):
         return await queries.get_policy(write.session, slug)
 
 
+TopicSlug = Annotated[str, Parameter(description="The topic's slug, e.g. `asylum-returns`.", max_length=160)]
+
+
 class TopicController(Controller):
     path = "/v1/topics"
     tags = ["policies"]
@@ -112,3 +126,41 @@ class TopicController(Controller):
     async def list_topics(self, session: Session) -> TopicList:
         """Every topic, for filters such as `topic=` on policies, stances and comparisons."""
         return TopicList(items=await queries.list_topics(session))
+
+    @get("/{slug:str}", operation_id="getTopic", summary="Get a topic", responses=problem_responses(*READ_ERRORS))
+    async def get_topic(self, session: Session, slug: TopicSlug) -> Topic:
+        """One topic."""
+        return await queries.get_topic(session, slug)
+
+    @post(
+        "/",
+        operation_id="createTopic",
+        summary="Create a topic",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*WRITE_ERRORS),
+        status_code=201,
+        opt=endpoint(body=TopicCreate, scope=KeyScope.ADMIN, idempotent=True),
+    )
+    async def create_topic(self, write: Write) -> Response[Topic]:
+        """Needs an admin key. Slugs are permanent public ids: 409 when taken. Send `Idempotency-Key` to make
+        retries safe."""
+        data = write.body(TopicCreate)
+
+        async def perform() -> Topic:
+            await writes.create_topic(write.session, data)
+            return await queries.get_topic(write.session, data.slug)
+
+        return await idempotent(write, Topic, perform, lambda topic: {"Location": f"/v1/topics/{topic.slug}"})
+
+    @patch(
+        "/{slug:str}",
+        operation_id="updateTopic",
+        summary="Correct a topic",
+        security=WRITE_SECURITY,
+        responses=problem_responses(*UPDATE_ERRORS),
+        opt=endpoint(body=TopicUpdate, scope=KeyScope.ADMIN),
+    )
+    async def update_topic(self, write: Write, slug: TopicSlug) -> Topic:
+        """Needs an admin key. Only the fields given change."""
+        await writes.update_topic(write.session, slug, write.body(TopicUpdate))
+        return await queries.get_topic(write.session, slug)

@@ -4,6 +4,7 @@ import enum
 
 import msgspec
 
+from api.identifiers import ExternalIdentifier
 from api.refs import PolicyRef
 from db.enums import PolicyRelationKind
 
@@ -45,6 +46,7 @@ class PolicySummary(msgspec.Struct, kw_only=True):
     summary: str
     jurisdiction: str
     topics: list[str]
+    identifiers: list[ExternalIdentifier]
 
 
 class PolicyDetail(msgspec.Struct, kw_only=True):
@@ -54,6 +56,7 @@ class PolicyDetail(msgspec.Struct, kw_only=True):
     title: str
     summary: str
     jurisdiction: str
+    identifiers: list[ExternalIdentifier]
     topics: list[Topic]
     relations: list[PolicyRelationItem]
 

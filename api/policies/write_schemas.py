@@ -4,6 +4,7 @@ from typing import Annotated
 
 import msgspec
 
+from api.identifiers import Identifiers
 from api.slugs import Slug
 from db.enums import PolicyRelationKind
 
@@ -21,15 +22,17 @@ class PolicyCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     summary: Summary = ""
     jurisdiction: Jurisdiction
     topics: Topics = []
+    identifiers: Identifiers = []
 
 
 class PolicyUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a policy: only the fields given change; `topics` replaces the list."""
+    """A correction to a policy: only the fields given change; `topics` and `identifiers` replace their lists."""
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
     summary: Summary | msgspec.UnsetType = msgspec.UNSET
     jurisdiction: Jurisdiction | msgspec.UnsetType = msgspec.UNSET
     topics: Topics | msgspec.UnsetType = msgspec.UNSET
+    identifiers: Identifiers | msgspec.UnsetType = msgspec.UNSET
 
 
 class PolicyRelationInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -44,3 +47,16 @@ class PolicyRelationsReplace(msgspec.Struct, kw_only=True, forbid_unknown_fields
     """The policy's complete list of outgoing relations: unlisted ones are removed."""
 
     relations: Annotated[list[PolicyRelationInput], msgspec.Meta(max_length=100)]
+
+
+class TopicCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new topic, a subject area policies belong to (`topics` on a policy names it by slug)."""
+
+    slug: Slug
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class TopicUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A correction to a topic's name (its slug is its permanent public id)."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | msgspec.UnsetType = msgspec.UNSET

@@ -5,7 +5,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.bodies import given_fields
 from api.errors import InvalidField, Unprocessable
-from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate
+from api.identifiers import replace_identifiers
+from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate, TopicCreate, TopicUpdate
 from api.slugs import ensure_slug_free, resolve_path_slug, slug_ids
 from db.models import Policy, PolicyRelation, Topic, policy_topic
 
@@ -36,16 +37,20 @@ async def create_policy(session: AsyncSession, data: PolicyCreate) -> None:
     )
     if policy_id is not None:
         await _replace_topics(session, policy_id, data.topics)
+        await replace_identifiers(session, Policy, policy_id, data.identifiers)
 
 
 async def update_policy(session: AsyncSession, slug: str, data: PolicyUpdate) -> None:
     policy_id = await resolve_path_slug(session, Policy, slug, resource="policy", for_update=True)
     changes = given_fields(data)
     topics = changes.pop("topics", None)
+    identifiers = changes.pop("identifiers", None)
     # Always touch the policy row, so a topics-only change still leaves a revision with its author.
     await session.execute(update(Policy).where(Policy.id == policy_id).values(**changes, updated_at=func.now()))
     if topics is not None:
         await _replace_topics(session, policy_id, topics)
+    if identifiers is not None:
+        await replace_identifiers(session, Policy, policy_id, identifiers)
 
 
 async def replace_relations(session: AsyncSession, slug: str, data: PolicyRelationsReplace) -> None:
@@ -77,3 +82,15 @@ async def replace_relations(session: AsyncSession, slug: str, data: PolicyRelati
                 for relation in data.relations
             ],
         )
+
+
+async def create_topic(session: AsyncSession, data: TopicCreate) -> None:
+    await ensure_slug_free(session, Topic, data.slug, resource="topic")
+    await session.execute(insert(Topic).values(slug=data.slug, name=data.name))
+
+
+async def update_topic(session: AsyncSession, slug: str, data: TopicUpdate) -> None:
+    topic_id = await resolve_path_slug(session, Topic, slug, resource="topic", for_update=True)
+    changes = given_fields(data)
+    if changes:
+        await session.execute(update(Topic).where(Topic.id == topic_id).values(**changes, updated_at=func.now()))

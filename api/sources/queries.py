@@ -3,16 +3,17 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.divisions.queries import division_record
 from api.divisions.schemas import Division
 from api.errors import UnknownSlugs
+from api.identifiers import identifier_filter, identifiers_column, to_identifiers
 from api.sources.schemas import SourceDetail
 from db.enums import SourceKind
-from db.models import Source
-from db.snapshots import as_recorded
+from db.models import TEXT_SEARCH_CONFIG, Source
+from db.snapshots import as_recorded, search_vector
 
 COLUMNS = (
     Source.slug,
@@ -38,10 +39,19 @@ DIVISION_COLUMNS = (
 )
 
 
+def _columns(source: type[Source] = Source) -> list[Any]:
+    return [
+        *(getattr(source, column.key) for column in (*COLUMNS, *DIVISION_COLUMNS)),
+        source.text.is_not(None).label("has_text"),
+        identifiers_column(source).label("identifiers"),
+    ]
+
+
 def _detail(row: Row[*tuple[Any, ...]]) -> SourceDetail:
     values = row._asdict()
     number, chamber, question, ayes, noes = (values.pop(column.key) for column in DIVISION_COLUMNS)
     values.pop("id", None)
+    values["identifiers"] = to_identifiers(values["identifiers"])
     division = (
         None
         if number is None
@@ -53,6 +63,8 @@ def _detail(row: Row[*tuple[Any, ...]]) -> SourceDetail:
 async def list_sources(
     session: AsyncSession,
     *,
+    q: str | None = None,
+    identifier: str | None = None,
     kind: SourceKind | None,
     publisher: str | None,
     published_from: date | None,
@@ -62,11 +74,13 @@ async def list_sources(
     as_recorded_at: datetime | None = None,
 ) -> list[SourceDetail]:
     source = as_recorded(Source, as_recorded_at)
-    query = (
-        select(*(getattr(source, column.key) for column in (*COLUMNS, *DIVISION_COLUMNS)))
-        .order_by(source.slug)
-        .limit(limit + 1)
-    )
+    query = select(*_columns(source)).order_by(source.slug).limit(limit + 1)
+    if q:
+        document = source.title + " " + func.coalesce(source.text, "")
+        vector = search_vector(source.search_vector, document, as_recorded_at)
+        query = query.where(vector.op("@@")(func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)))
+    if identifier is not None:
+        query = query.where(identifier_filter(source, identifier))
     if kind is not None:
         query = query.where(source.kind == kind)
     if publisher is not None:
@@ -82,8 +96,7 @@ async def list_sources(
 
 async def get_source(session: AsyncSession, slug: str) -> SourceDetail:
     """One source; a division with its policy links, recorded votes and their tally."""
-    query = select(Source.id, *COLUMNS, *DIVISION_COLUMNS).where(Source.slug == slug)
-    row = (await session.execute(query)).one_or_none()
+    row = (await session.execute(select(Source.id, *_columns()).where(Source.slug == slug))).one_or_none()
     if row is None:
         raise UnknownSlugs("source", [slug])
     detail = _detail(row)

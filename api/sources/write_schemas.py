@@ -6,6 +6,7 @@ from typing import Annotated
 import msgspec
 
 from api.divisions.schemas import DivisionInput
+from api.identifiers import Identifiers
 from api.slugs import Slug
 from api.stances.write_schemas import check_dates
 from db.enums import DatePrecision, SourceKind
@@ -39,13 +40,15 @@ class SourceCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     provenance_note: Note = ""
     text: StoredText | None = None
     division: DivisionInput | None = None
+    identifiers: Identifiers = []
 
     def __post_init__(self) -> None:
         check_dates(published_on=self.published_on)
 
 
 class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A correction to a source: only the fields given change; `division` replaces a division's facts."""
+    """A correction to a source: only the fields given change; `division` replaces a division's facts and
+    `identifiers` the list."""
 
     kind: SourceKind | msgspec.UnsetType = msgspec.UNSET
     title: Title | msgspec.UnsetType = msgspec.UNSET
@@ -59,6 +62,7 @@ class SourceUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_on_inferred: bool | msgspec.UnsetType = msgspec.UNSET
     provenance_note: Note | msgspec.UnsetType = msgspec.UNSET
     division: DivisionInput | msgspec.UnsetType | None = msgspec.UNSET
+    identifiers: Identifiers | msgspec.UnsetType = msgspec.UNSET
 
     def __post_init__(self) -> None:
         check_dates(published_on=self.published_on)

@@ -138,15 +138,26 @@ class StanceController(Controller):
         security=WRITE_SECURITY,
         responses=problem_responses(*CONDITIONAL_UPDATE_ERRORS),
         status_code=200,
-        opt=endpoint(body=StanceRetraction, scope=KeyScope.EDITOR, if_match=True),
+        opt=endpoint(body=StanceRetraction, scope=KeyScope.EDITOR, if_match=True, idempotent=True),
     )
     async def retract_stance(self, write: Write, slug: StanceSlug) -> Response[StanceWithEvidence]:
         """Retract instead of delete: the record stays, with the reason, and stops counting from today.
 
-        Needs an editor key and `If-Match` with the current ETag.
+        Needs an editor key and `If-Match` with the current ETag. `Idempotency-Key` is honoured too: a retry
+        with the same key and body replays the first answer (a retry without it meets a changed ETag: 412).
         """
-        await writes.retract_stance(write.session, slug, write.if_match, write.body(StanceRetraction).reason)
-        return _with_etag(await queries.get_stance(write.session, slug))
+
+        async def perform() -> StanceWithEvidence:
+            await writes.retract_stance(write.session, slug, write.if_match, write.body(StanceRetraction).reason)
+            return await queries.get_stance(write.session, slug)
+
+        return await idempotent(
+            write,
+            StanceWithEvidence,
+            perform,
+            lambda stance: {"ETag": entity_etag(stance.slug, stance.version)},
+            status_code=200,
+        )
 
     @get(
         "/{slug:str}/history",

@@ -40,7 +40,10 @@ def check_dates(**dates: date | msgspec.UnsetType | None) -> None:
 
 Position = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Summary = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
-EvidenceText = Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+EVIDENCE_TEXT_MAX_LENGTH = 500_000
+"""As long as a source's stored text may be (a whole Hansard speech); the request body limit
+(``POSITIONS_MAX_BODY_BYTES``, 1 MiB by default) is what bounds it in practice."""
+EvidenceText = Annotated[str, msgspec.Meta(min_length=1, max_length=EVIDENCE_TEXT_MAX_LENGTH, pattern=r"\S")]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 Offset = Annotated[int, msgspec.Meta(ge=0)]
 

@@ -115,7 +115,7 @@ ERROR_CASES: dict[str, ErrorCase] = {
     # routing
     "unknown-route": ErrorCase("GET", "/v1/no-such-resource", {}, 404, "not-found"),
     "unknown-nested-route": ErrorCase("GET", "/v1/actors/edi-rama/friends", {}, 404, "not-found"),
-    "post-on-topics": ErrorCase("POST", "/v1/topics", {}, 405, "method-not-allowed"),
+    "put-on-topics": ErrorCase("PUT", "/v1/topics", {}, 405, "method-not-allowed"),
     "patch-on-actor-list": ErrorCase("PATCH", "/v1/actors", {}, 405, "method-not-allowed"),
     "post-on-health": ErrorCase("POST", "/health", {}, 405, "method-not-allowed"),
     # content negotiation: refused before the handler (JSON only) and by a comparison (JSON or CSV)
@@ -201,6 +201,7 @@ WRITE_CASES: dict[str, WriteCase] = {
         "PATCH", f"/v1/stances/{SEED_STANCE}", 412, "precondition-failed", json={"position": 0}, headers=STALE
     ),
     "rate-limited": write("POST", "/v1/sources", 429, "rate-limited", json=source("one-too-many"), rate_limited=True),
+    "no-stored-text": write("GET", f"/v1/sources/{SEED_SOURCE}/text", 404, "no-stored-text"),
 }
 
 

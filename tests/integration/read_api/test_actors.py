@@ -31,6 +31,7 @@ async def test_actor_list_returns_every_seeded_actor_ordered_by_slug(client: Cli
         "kind": "person",
         "country": "AL",
         "description": ACTOR_BY_SLUG["edi-rama"]["description"],
+        "identifiers": [],
     }
 
 
