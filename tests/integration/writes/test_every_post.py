@@ -18,6 +18,7 @@ from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
 InThread = Callable[[Coroutine[Any, Any, httpx.Response]], Awaitable[httpx.Response]]
+LockWaiters = Callable[[asyncpg.Connection, int], Awaitable[None]]
 
 # --- topics -----------------------------------------------------------------------------------------------
 
@@ -122,7 +123,7 @@ async def test_a_retraction_replays_with_its_idempotency_key(writer: Client, edi
 
 
 async def test_racing_creates_with_different_keys_get_a_plain_words_409(
-    writer: Client, admin: dict[str, str], db: asyncpg.Connection, in_thread: InThread
+    writer: Client, admin: dict[str, str], db: asyncpg.Connection, in_thread: InThread, lock_waiters: LockWaiters
 ) -> None:
     """Two creates of one slug: the second waits on the first's uncommitted row, then fails on the unique index
     (the slug check ran before the first committed). The 409 says what is wrong in plain words."""
@@ -130,15 +131,10 @@ async def test_racing_creates_with_different_keys_get_a_plain_words_409(
     await db.execute("BEGIN")
     await db.execute("INSERT INTO actor (slug, name, kind) VALUES ('raced-actor', 'Raced', 'person')")
     request = asyncio.ensure_future(in_thread(writer.post("/v1/actors", json=body, headers=admin)))
-    deadline = asyncio.get_running_loop().time() + 15
-    while asyncio.get_running_loop().time() < deadline:
-        waiting = await db.fetchval(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        if waiting:
-            break
-        await asyncio.sleep(0.05)
-    await db.execute("COMMIT")
+    try:
+        await lock_waiters(db, 1)
+    finally:
+        await db.execute("COMMIT")
     problem = assert_problem(await request, 409, "conflict")
     assert problem["detail"] == (
         "The write conflicts with a stored record: an actor with this slug already exists; nothing was stored."
