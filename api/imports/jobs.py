@@ -133,7 +133,7 @@ async def create_pending_job(
         job_id = await _create_job(
             conn, state=ImportState.PENDING, author=author, key_id=key_id, partial=partial, dry_run=dry_run
         )
-        await conn.execute("SELECT pg_advisory_lock($1, $2)", JOB_LOCK_SPACE, job_id)
+        await conn.execute("SELECT pg_advisory_lock($1::int, $2::int)", JOB_LOCK_SPACE, job_id)
     return job_id
 
 
@@ -158,7 +158,7 @@ async def run_job(
             if dry_run:
                 await _finish_job(conn, job_id, ImportState.SUCCEEDED, result, _summary(result, True))
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1, $2)", JOB_LOCK_SPACE, job_id)
+        await conn.execute("SELECT pg_advisory_unlock($1::int, $2::int)", JOB_LOCK_SPACE, job_id)
 
 
 async def _import_job(conn: asyncpg.Connection, job_id: int, path: Path, options: ImportOptions) -> ImportResult:
@@ -184,7 +184,7 @@ async def fail_interrupted_jobs(conn: asyncpg.Connection) -> int:
     status: str = await conn.execute(
         "UPDATE import_job SET state = 'failed', finished_at = now(), updated_at = now(), "
         "detail = 'interrupted: the server stopped while the import ran; nothing was stored' "
-        "WHERE state IN ('pending', 'running') AND pg_try_advisory_xact_lock($1, id)",
+        "WHERE state IN ('pending', 'running') AND pg_try_advisory_xact_lock($1::int, id::int)",
         JOB_LOCK_SPACE,
     )
     return int(status.rsplit(" ", 1)[-1])
@@ -197,6 +197,13 @@ async def read_job(conn: asyncpg.Connection, job_id: int) -> ImportReport | None
     return job_report(dict(row))
 
 
+def _json(value: object, kind: Any) -> Any:  # noqa: ANN401  (a msgspec type expression)
+    """A JSONB value as ``kind``: text with plain asyncpg, already decoded on the app's connections."""
+    if isinstance(value, str | bytes):
+        return msgspec.json.decode(value, type=kind)
+    return msgspec.convert(value, type=kind)
+
+
 def job_report(row: dict[str, Any]) -> ImportReport:
     created_at: datetime = row["created_at"]
     return ImportReport(
@@ -206,8 +213,8 @@ def job_report(row: dict[str, Any]) -> ImportReport:
         partial=row["partial"],
         dry_run=row["dry_run"],
         records=row["records"],
-        counts=msgspec.json.decode(row["counts"], type=dict[str, TypeCounts]),
-        errors=msgspec.json.decode(row["errors"], type=list[RecordError]),
+        counts=_json(row["counts"], dict[str, TypeCounts]),
+        errors=_json(row["errors"], list[RecordError]),
         detail=row["detail"],
         created_at=created_at,
         finished_at=row["finished_at"],
