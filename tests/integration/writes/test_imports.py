@@ -70,7 +70,9 @@ async def test_a_bundle_is_one_transaction_one_bump_one_revision_batch(
     response = await writer.post("/v1/imports", content=bundle(*newsroom_records()), headers=key | NDJSON)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["records"] == 7 and body["errors"] == [] and body["state"] == "succeeded"
+    assert body["records"] == 7
+    assert body["errors"] == []
+    assert body["state"] == "succeeded"
     assert {kind: counts["created"] for kind, counts in body["counts"].items()} == {
         "topic": 1, "actor": 1, "role": 1, "policy": 1, "relation": 1, "source": 1, "stance": 1, "evidence": 1,
     }  # fmt: skip
@@ -124,7 +126,8 @@ async def test_all_or_nothing_names_every_bad_line(
     assert partial.status_code == 200, partial.text
     report = partial.json()
     assert [error["line"] for error in report["errors"]] == [7, 8, 9]
-    assert report["counts"]["stance"]["rejected"] == 2 and report["counts"]["actor"]["created"] == 1
+    assert report["counts"]["stance"]["rejected"] == 2
+    assert report["counts"]["actor"]["created"] == 1
     assert (await writer.get("/v1/actors/jane-minister")).status_code == 200
 
 
@@ -135,7 +138,8 @@ async def test_dry_run_counts_and_stores_nothing(
     before = await stored()
     response = await writer.post("/v1/imports?dry_run=true", content=bundle(*newsroom_records()), headers=key | NDJSON)
     assert response.status_code == 200, response.text
-    assert response.json()["dry_run"] is True and response.json()["id"] is None
+    assert response.json()["dry_run"] is True
+    assert response.json()["id"] is None
     assert response.json()["counts"]["stance"]["created"] == 1
     assert await stored() == before
 
@@ -191,7 +195,8 @@ async def test_respond_async_gives_a_job_to_follow(
         if job["state"] in ("succeeded", "failed"):
             break
         await asyncio.sleep(0.05)
-    assert job["state"] == "failed" and job["errors"][0]["line"] == 1
+    assert job["state"] == "failed"
+    assert job["errors"][0]["line"] == 1
     assert_problem(await writer.get("/v1/imports/999999"), 404)
 
     # A job whose process died (no session holds its lock) is marked failed on start.
@@ -221,7 +226,8 @@ async def test_the_exported_seed_imports_into_an_empty_database_with_identical_a
         report = await import_now(conn, path, author="cli-import", key_id=None, admin=True)
     finally:
         await conn.close()
-    assert report.counts["stance"].created == 47 and report.counts["evidence"].created == 111
+    assert report.counts["stance"].created == 47
+    assert report.counts["evidence"].created == 111
 
     requests = [
         ("/v1/compare/actors", {"actors": "edi-rama,keir-starmer", "as_of": "2025-05-15"}),
