@@ -17,7 +17,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
-from api.imports.routes import ExportController, ImportController, imports_lifespan
+from api.imports.routes import ExportController, ImportController, document_import_body, imports_lifespan
 from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
@@ -67,6 +67,7 @@ def create_app(settings: Settings) -> Litestar:
         debug=settings.debug,
     )
     enrich(openapi_document(app), declared_endpoints(app))
+    document_import_body(openapi_document(app))
     return app
 
 

@@ -597,13 +597,21 @@ async def run_import(conn: asyncpg.Connection, path: Path, options: ImportOption
     )
     result = ImportResult()
     records = _first_pass(path, options, result)
+    if result.records == 0:
+        message = "the bundle holds no records: send one JSON object per line"
+        result.errors.append(
+            RecordError(
+                line=0, type=None, key=None, errors=[InvalidField(name="body", location="body", message=message)]
+            )
+        )
+        raise ImportRejected(result)
     await _apply_small_records(conn, records, options, result)
     if records.stance_lines:
         sources = await _cited_sources(conn, records.cited_sources)
         await _stage_stances(conn, path, options, result, sources)
     result.errors.sort(key=lambda error: error.line)
-    if result.errors and not options.partial:
-        raise ImportRejected(result)
+    if result.errors and (not options.partial or len(result.errors) >= result.records):
+        raise ImportRejected(result)  # all or nothing, or partial with nothing valid to store
     if records.stance_lines:
         await _apply_stances(conn, options, result)
     await conn.execute("SELECT set_config('positions.bulk', '', true)")

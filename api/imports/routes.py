@@ -13,7 +13,6 @@ import tempfile
 import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,10 +30,22 @@ from api.imports.importer import ImportRejected, ImportResult
 from api.imports.jobs import create_pending_job, fail_interrupted_jobs, import_now, read_job, report, run_job
 from api.imports.schemas import ImportReport, ImportState
 from api.openapi import WRITE_SECURITY, problem_responses
+from api.params import AsRecorded, recorded_at
 from db.enums import KeyScope
 
 NDJSON = "application/x-ndjson"
 SPOOL_CHUNK = 1 << 20
+
+
+def document_import_body(document: dict[str, Any]) -> None:
+    """The bundle as ``POST /v1/imports``'s request body in the OpenAPI document (it is read as a stream)."""
+    operation = document.get("paths", {}).get("/v1/imports", {}).get("post")
+    if operation is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "description": "A bundle: JSON Lines, one record per line with a `type` (see the README).",
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        }
 
 
 def imports_lifespan() -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
@@ -224,14 +235,12 @@ class ExportController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        as_recorded: Annotated[
-            datetime | None,
-            Parameter(description="The dataset as recorded at this moment (a timestamp with its time zone)."),
-        ] = None,
+        as_recorded: AsRecorded = None,
     ) -> Stream:
         """The whole dataset as a bundle (JSON Lines, the format `POST /v1/imports` loads), streamed from one
         consistent snapshot; gzip-compressed when `Accept-Encoding` allows gzip."""
         gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
+        moment = recorded_at(as_recorded)
 
         async def lines() -> AsyncGenerator[bytes, None]:
             compressor = zlib.compressobj(wbits=31) if gzip else None
@@ -239,7 +248,7 @@ class ExportController(Controller):
             size = 0
             async with state.engine.connect() as connection:
                 raw = await connection.get_raw_connection()
-                async for line in export_bundle(raw.driver_connection, as_recorded):
+                async for line in export_bundle(raw.driver_connection, moment):
                     buffer.append(line)
                     size += len(line)
                     if size >= SPOOL_CHUNK // 4:
