@@ -202,19 +202,21 @@ class ImportController(Controller):
         return Response(pending, status_code=202, headers={"Location": f"/v1/imports/{job_id}"})
 
     @get(
-        "/{import_id:int}",
+        "/{import_id:str}",
         operation_id="getImport",
         summary="Follow an import",
         responses=problem_responses(400, 404, 503),
     )
     async def get_import(
-        self, state: State, import_id: Annotated[int, Parameter(description="The import's `id`.")]
+        self,
+        state: State,
+        import_id: Annotated[str, Parameter(description="The import's `id`.", max_length=20, pattern="^[0-9]+$")],
     ) -> ImportReport:
         """An import job: its state (`pending`, `running`, `succeeded`, `failed`), counts per record type and the
         records it rejected, by line."""
         async with state.engine.connect() as connection:
             raw = await connection.get_raw_connection()
-            found = await read_job(raw.driver_connection, import_id)
+            found = await read_job(raw.driver_connection, int(import_id)) if int(import_id) < 2**63 else None
         if found is None:
             raise UnknownSlugs("import", [str(import_id)], location="path", name="import_id")
         return found
