@@ -118,7 +118,7 @@ async def _import(url: str, path: Path, args: argparse.Namespace) -> int:
         for field in error.errors:
             print(f"line {error.line}: {error.type or '?'} {error.key or ''}: {field.name}: {field.message}")
     print(msgspec.json.format(msgspec.json.encode(report)).decode())
-    stances = report.counts.get("stance")
+    stances = report.counts.stance
     rate = f", {report.records / elapsed:,.0f} records/s" if elapsed > 0 else ""
     done = "dry run, nothing stored" if report.dry_run else f"import {report.id} stored"
     print(

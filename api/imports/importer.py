@@ -23,7 +23,6 @@ from api.actors.writes import role_errors
 from api.errors import InvalidField
 from api.imports.bundle import (
     ADMIN_TYPES,
-    RECORD_TYPES,
     Record,
     RecordError,
     RelationRecord,
@@ -33,7 +32,7 @@ from api.imports.bundle import (
     decode_line,
     record_key,
 )
-from api.imports.schemas import TypeCounts
+from api.imports.schemas import ImportCounts, TypeCounts
 from api.policies.writes import relation_errors, topic_errors
 from api.stances.writes import stance_errors
 
@@ -624,7 +623,6 @@ async def run_import(conn: asyncpg.Connection, path: Path, options: ImportOption
     return result
 
 
-def ordered_counts(result: ImportResult) -> dict[str, TypeCounts]:
-    """Counts in the order records are applied, evidence after stances."""
-    order = [*RECORD_TYPES, "evidence", "unknown"]
-    return {kind: result.counts[kind] for kind in order if kind in result.counts}
+def ordered_counts(result: ImportResult) -> ImportCounts:
+    """Counts per record type (evidence counted apart from its stances)."""
+    return ImportCounts(**result.counts)

@@ -15,7 +15,7 @@ import msgspec
 
 from api.imports.bundle import RecordError
 from api.imports.importer import ImportOptions, ImportRejected, ImportResult, Progress, ordered_counts, run_import
-from api.imports.schemas import ImportReport, ImportState, TypeCounts
+from api.imports.schemas import ImportCounts, ImportReport, ImportState
 
 JOB_LOCK_SPACE = 0x1D90
 """First key of the advisory locks that mark an import job as running (the second is the job's id)."""
@@ -213,7 +213,7 @@ def job_report(row: dict[str, Any]) -> ImportReport:
         partial=row["partial"],
         dry_run=row["dry_run"],
         records=row["records"],
-        counts=_json(row["counts"], dict[str, TypeCounts]),
+        counts=_json(row["counts"], ImportCounts),
         errors=_json(row["errors"], list[RecordError]),
         detail=row["detail"],
         created_at=created_at,

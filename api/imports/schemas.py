@@ -26,6 +26,20 @@ class TypeCounts(msgspec.Struct, kw_only=True):
     rejected: int = 0
 
 
+class ImportCounts(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Counts per record type, for the types met in the bundle (`unknown`: lines without a valid `type`)."""
+
+    topic: TypeCounts | None = None
+    actor: TypeCounts | None = None
+    role: TypeCounts | None = None
+    policy: TypeCounts | None = None
+    relation: TypeCounts | None = None
+    source: TypeCounts | None = None
+    stance: TypeCounts | None = None
+    evidence: TypeCounts | None = None
+    unknown: TypeCounts | None = None
+
+
 class ImportReport(msgspec.Struct, kw_only=True):
     """What an import did: with `dry_run` what it would have done (nothing was stored, `id` is null).
 
@@ -40,7 +54,7 @@ class ImportReport(msgspec.Struct, kw_only=True):
     partial: bool
     dry_run: bool
     records: int
-    counts: dict[str, TypeCounts]
+    counts: ImportCounts
     errors: list[RecordError]
     detail: str = ""
     data_version: int | None = None

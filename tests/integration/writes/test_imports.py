@@ -226,8 +226,10 @@ async def test_the_exported_seed_imports_into_an_empty_database_with_identical_a
         report = await import_now(conn, path, author="cli-import", key_id=None, admin=True)
     finally:
         await conn.close()
-    assert report.counts["stance"].created == 47
-    assert report.counts["evidence"].created == 111
+    assert report.counts.stance is not None
+    assert report.counts.stance.created == 47
+    assert report.counts.evidence is not None
+    assert report.counts.evidence.created == 111
 
     requests = [
         ("/v1/compare/actors", {"actors": "edi-rama,keir-starmer", "as_of": "2025-05-15"}),
