@@ -170,10 +170,10 @@ async def _keys(url: str, action: str, args: argparse.Namespace) -> int:
                 )
                 for row in rows:
                     state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-                    limit = f"{row.rate_limit}/min" if row.rate_limit else "default limit"
+                    limit = f"\t{row.rate_limit} writes/min" if row.rate_limit else ""  # a key's own limit only
                     print(
                         f"{row.name}\t{row.prefix}\t{KeyScope(row.scope).value}\t{row.created_at:%Y-%m-%d}\t{state}"
-                        f"\t{limit}"
+                        f"{limit}"
                     )
             else:
                 result = await connection.execute(
