@@ -334,9 +334,7 @@ class ImportJob(Timestamped, Base):
     """One bulk import: its state, options, counts per record type and the records it rejected."""
 
     __tablename__ = "import_job"
-    __table_args__ = (
-        CheckConstraint("state IN ('pending', 'running', 'succeeded', 'failed')", name="state_kind"),
-    )
+    __table_args__ = (CheckConstraint("state IN ('pending', 'running', 'succeeded', 'failed')", name="state_kind"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     state: Mapped[str] = mapped_column(String(16), nullable=False)
