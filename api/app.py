@@ -17,6 +17,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
+from api.imports.routes import ExportController, ImportController, document_import_body, imports_lifespan
 from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
@@ -43,6 +44,8 @@ def create_app(settings: Settings) -> Litestar:
             ComparisonController,
             PolicyComparisonController,
             ChangeFeedController,
+            ImportController,
+            ExportController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),
@@ -52,7 +55,7 @@ def create_app(settings: Settings) -> Litestar:
             "pg": Provide(provide_pg),
             "write": Provide(provide_write),
         },
-        lifespan=[engine_lifespan(settings.database_url, settings.pool_size)],
+        lifespan=[engine_lifespan(settings.database_url, settings.pool_size), imports_lifespan()],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware],
         before_send=[add_response_headers],
@@ -64,6 +67,7 @@ def create_app(settings: Settings) -> Litestar:
         debug=settings.debug,
     )
     enrich(openapi_document(app), declared_endpoints(app))
+    document_import_body(openapi_document(app))
     return app
 
 

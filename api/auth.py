@@ -64,6 +64,9 @@ async def authenticate(
 ) -> Editor:
     """Check the key (401 unknown/revoked, 403 scope) and count the write (429), in one short transaction.
 
+    The limit is the key's own ``rate_limit`` when set (``positions keys create --rate-limit``), otherwise the
+    server's ``write_rate_limit``. A bulk import is one write, whatever its size.
+
     It runs on the request's own session before the write's transaction begins, so a request never holds
     two pooled connections (holding one while waiting for a second deadlocks the pool under load), and the
     count is committed on its own: a write that fails still counts, and the counter row's lock is never held
@@ -78,8 +81,9 @@ async def authenticate(
         if required is KeyScope.ADMIN and key.scope is not KeyScope.ADMIN:
             raise Forbidden("This operation needs an admin key; this key has the editor scope.")
         editor = Editor(key_id=key.id, name=key.name, scope=key.scope)
+        limit = key.rate_limit or request.app.state.settings.write_rate_limit
         count = await _count_write(session, key.id)
-    _enforce_rate_limit(request, count, request.app.state.settings.write_rate_limit)
+    _enforce_rate_limit(request, count, limit)
     return editor
 
 

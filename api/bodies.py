@@ -57,6 +57,16 @@ def _field_errors(struct: type[msgspec.Struct], raw: object, path: str) -> list[
     return errors
 
 
+def field_errors(struct: type[msgspec.Struct], raw: object) -> list[InvalidField]:
+    """Every invalid field of ``raw`` as a ``struct`` body (also used for the records of a bulk import)."""
+    return _field_errors(struct, raw, "")
+
+
+def nul_field(raw: object) -> str | None:
+    """Where decoded JSON holds a NUL character (which PostgreSQL text cannot store), or None."""
+    return _nul_path(raw, "")
+
+
 def _nested_struct(annotation: object) -> type[msgspec.Struct] | None:
     """The Struct inside ``list[Struct]`` (possibly wrapped in ``Annotated``), if any."""
     args = get_args(annotation)

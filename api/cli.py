@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func
 
+from api.imports.cli import add_commands, command_export, command_import
 from api.migrations import upgrade_to_head
 from api.settings import ServerSettings
 from db.embedded import database_url
@@ -144,7 +145,11 @@ async def _keys(url: str, action: str, args: argparse.Namespace) -> int:
                     return 1
                 await connection.execute(
                     insert(ApiKey).values(
-                        name=args.name, prefix=key.prefix, key_hash=key.key_hash, scope=KeyScope(args.scope).value
+                        name=args.name,
+                        prefix=key.prefix,
+                        key_hash=key.key_hash,
+                        scope=KeyScope(args.scope).value,
+                        rate_limit=args.rate_limit,
                     )
                 )
                 print(key.secret)
@@ -154,13 +159,22 @@ async def _keys(url: str, action: str, args: argparse.Namespace) -> int:
                 )
             elif action == "list":
                 rows = await connection.execute(
-                    select(ApiKey.name, ApiKey.prefix, ApiKey.scope, ApiKey.created_at, ApiKey.revoked_at).order_by(
-                        ApiKey.name
-                    )
+                    select(
+                        ApiKey.name,
+                        ApiKey.prefix,
+                        ApiKey.scope,
+                        ApiKey.created_at,
+                        ApiKey.revoked_at,
+                        ApiKey.rate_limit,
+                    ).order_by(ApiKey.name)
                 )
                 for row in rows:
                     state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-                    print(f"{row.name}\t{row.prefix}\t{KeyScope(row.scope).value}\t{row.created_at:%Y-%m-%d}\t{state}")
+                    limit = f"\t{row.rate_limit} writes/min" if row.rate_limit else ""  # a key's own limit only
+                    print(
+                        f"{row.name}\t{row.prefix}\t{KeyScope(row.scope).value}\t{row.created_at:%Y-%m-%d}\t{state}"
+                        f"{limit}"
+                    )
             else:
                 result = await connection.execute(
                     update(ApiKey)
@@ -217,10 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
     create = key_actions.add_parser("create", help="create a key; prints it once")
     create.add_argument("--name", required=True, help="who the key belongs to; recorded as the author of changes")
     create.add_argument("--scope", choices=["editor", "admin"], default="editor")
+    create.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="writes per minute for this key (default: POSITIONS_WRITE_RATE_LIMIT); an import counts as one",
+    )
     key_actions.add_parser("list", help="list keys (names, prefixes, scopes, states; never the keys)")
     revoke = key_actions.add_parser("revoke", help="revoke a key by name or prefix")
     revoke.add_argument("key", help="the key's name or prefix")
     keys.set_defaults(handler=command_keys)
+
+    add_commands(commands)
+    commands.choices["import"].set_defaults(handler=lambda args: command_import(_database_url(), args))
+    commands.choices["export"].set_defaults(handler=lambda args: command_export(_database_url(), args))
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")

@@ -368,6 +368,7 @@ class ApiKey(Timestamped, Base):
     """An editor's or admin's API key: only its SHA-256 hash is stored; `prefix` identifies it in lists."""
 
     __tablename__ = "api_key"
+    __table_args__ = (CheckConstraint("rate_limit IS NULL OR rate_limit > 0", name="rate_limit_positive"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
@@ -375,6 +376,8 @@ class ApiKey(Timestamped, Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     scope: Mapped[KeyScope] = mapped_column(enum_column(KeyScope, "key_scope"), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rate_limit: Mapped[int | None] = mapped_column(Integer)
+    """Writes per minute for this key; null: the server's ``POSITIONS_WRITE_RATE_LIMIT``."""
 
 
 class Revision(Base):
@@ -385,6 +388,7 @@ class Revision(Base):
         CheckConstraint("action IN ('create', 'update', 'delete')", name="action_kind"),
         Index("ix_revision_entity", "entity_type", "entity_id", "id"),
         Index("ix_revision_entity_recorded", "entity_type", "recorded_at", "id"),
+        Index("ix_revision_import_id", "import_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -396,6 +400,29 @@ class Revision(Base):
     author: Mapped[str] = mapped_column(String(100), nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
     reason: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_job.id"))
+    """The import that made this change (one import, one batch of revisions), if any."""
+
+
+class ImportJob(Timestamped, Base):
+    """One bulk import: its state, options, counts per record type and the records it rejected."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (CheckConstraint("state IN ('pending', 'running', 'succeeded', 'failed')", name="state_kind"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    author: Mapped[str] = mapped_column(String(100), nullable=False)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
+    format: Mapped[str] = mapped_column(String(16), nullable=False, server_default="bundle")
+    partial: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    dry_run: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    records: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    counts: Mapped[dict[str, object]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    errors: Mapped[list[object]] = mapped_column(JSONB, nullable=False, server_default="[]")
+    detail: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Timestamped, Base):

@@ -1,9 +1,11 @@
 """Writing actors, their aliases and roles (admin keys), each request in one transaction."""
 
+from collections.abc import Container
+
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.actors.write_schemas import ActorCreate, ActorRolesReplace, ActorUpdate
+from api.actors.write_schemas import ActorCreate, ActorRoleInput, ActorRolesReplace, ActorUpdate
 from api.bodies import given_fields
 from api.errors import InvalidField, Unprocessable
 from api.identifiers import replace_identifiers
@@ -44,6 +46,21 @@ async def update_actor(session: AsyncSession, slug: str, data: ActorUpdate) -> N
         await replace_identifiers(session, Actor, actor_id, identifiers)
 
 
+def role_errors(role: ActorRoleInput, organisations: Container[str], *, where: str = "") -> list[InvalidField]:
+    """Why one role cannot be stored (its organisation unknown, its period reversed); ``where`` prefixes names.
+
+    Shared by ``PUT /v1/actors/{slug}/roles`` and bulk imports (``api.imports``).
+    """
+    errors: list[InvalidField] = []
+    if role.organisation and role.organisation not in organisations:
+        errors.append(
+            InvalidField(name=f"{where}organisation", location="body", message=f"unknown actor '{role.organisation}'")
+        )
+    if role.started_on and role.ended_on and role.ended_on < role.started_on:
+        errors.append(InvalidField(name=f"{where}ended_on", location="body", message="ends before it starts"))
+    return errors
+
+
 async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplace) -> None:
     """Make the actor's roles exactly the listed ones (keyed by title, organisation and start date)."""
     actor_id = await resolve_path_slug(session, Actor, slug, resource="actor", for_update=True)
@@ -52,16 +69,7 @@ async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplac
     errors: list[InvalidField] = []
     seen: set[tuple[str, str | None, object]] = set()
     for index, role in enumerate(data.roles):
-        if role.organisation and role.organisation not in known:
-            errors.append(
-                InvalidField(
-                    name=f"roles[{index}].organisation", location="body", message=f"unknown actor '{role.organisation}'"
-                )
-            )
-        if role.started_on and role.ended_on and role.ended_on < role.started_on:
-            errors.append(
-                InvalidField(name=f"roles[{index}].ended_on", location="body", message="ends before it starts")
-            )
+        errors.extend(role_errors(role, known, where=f"roles[{index}]."))
         if (role.title, role.organisation, role.started_on) in seen:
             errors.append(
                 InvalidField(

@@ -37,6 +37,7 @@ async def changes_since(session: AsyncSession, after_id: int, limit: int) -> lis
             Revision.action,
             Revision.author,
             Revision.recorded_at,
+            Revision.import_id,
         )
         .where(Revision.id > after_id)
         .order_by(Revision.id)
@@ -52,6 +53,7 @@ async def changes_since(session: AsyncSession, after_id: int, limit: int) -> lis
                 action=row.action,
                 author=row.author,
                 recorded_at=row.recorded_at,
+                import_id=row.import_id,
             ),
         )
         for row in rows

@@ -26,7 +26,8 @@ class RevisionHistory(msgspec.Struct, kw_only=True):
 
 
 class ChangeItem(msgspec.Struct, kw_only=True):
-    """One change in the feed: `entity_type` and `slug` say what changed (roles and relations have no slug)."""
+    """One change in the feed: `entity_type` and `slug` say what changed (roles and relations have no slug);
+    `import_id` names the bulk import that made it (all of one import's changes share it), null otherwise."""
 
     entity_type: str
     entity_id: int
@@ -34,6 +35,7 @@ class ChangeItem(msgspec.Struct, kw_only=True):
     action: str
     author: str
     recorded_at: datetime
+    import_id: int | None = None
 
 
 class ChangeFeed(msgspec.Struct, kw_only=True):

@@ -1,26 +1,49 @@
 """Writing policies, their topics and relations (admin keys), each request in one transaction."""
 
+from collections.abc import Container, Iterable
+
 from sqlalchemy import delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.bodies import given_fields
 from api.errors import InvalidField, Unprocessable
 from api.identifiers import replace_identifiers
-from api.policies.write_schemas import PolicyCreate, PolicyRelationsReplace, PolicyUpdate, TopicCreate, TopicUpdate
+from api.policies.write_schemas import (
+    PolicyCreate,
+    PolicyRelationInput,
+    PolicyRelationsReplace,
+    PolicyUpdate,
+    TopicCreate,
+    TopicUpdate,
+)
 from api.slugs import ensure_slug_free, resolve_path_slug, slug_ids
 from db.models import Policy, PolicyRelation, Topic, policy_topic
 
 
+def topic_errors(slugs: Iterable[str], known: Container[str]) -> list[InvalidField]:
+    """One error per unknown topic slug (shared with bulk imports, ``api.imports``)."""
+    return [
+        InvalidField(name="topics", location="body", message=f"unknown topic '{slug}'")
+        for slug in slugs
+        if slug not in known
+    ]
+
+
+def relation_errors(
+    subject: str, relation: PolicyRelationInput, policies: Container[str], *, where: str = ""
+) -> list[InvalidField]:
+    """Why one relation of ``subject`` cannot be stored (shared with bulk imports, ``api.imports``)."""
+    messages = [f"unknown policy '{relation.policy}'"] if relation.policy not in policies else []
+    if relation.policy == subject:
+        messages.append("a policy cannot relate to itself")
+    return [InvalidField(name=f"{where}policy", location="body", message=message) for message in messages]
+
+
 async def _replace_topics(session: AsyncSession, policy_id: int, slugs: list[str]) -> None:
     known = await slug_ids(session, Topic, slugs)
-    missing = [slug for slug in slugs if slug not in known]
-    if missing:
-        raise Unprocessable(
-            "Unknown topic(s); nothing was stored.",
-            errors=[
-                InvalidField(name="topics", location="body", message=f"unknown topic '{slug}'") for slug in missing
-            ],
-        )
+    errors = topic_errors(slugs, known)
+    if errors:
+        raise Unprocessable("Unknown topic(s); nothing was stored.", errors=errors)
     await session.execute(delete(policy_topic).where(policy_topic.c.policy_id == policy_id))
     if known:
         await session.execute(
@@ -58,10 +81,9 @@ async def replace_relations(session: AsyncSession, slug: str, data: PolicyRelati
     others = {relation.policy for relation in data.relations}
     known = await slug_ids(session, Policy, others)
     errors = [
-        InvalidField(name=f"relations[{index}].policy", location="body", message=message)
+        error
         for index, relation in enumerate(data.relations)
-        for message in ([f"unknown policy '{relation.policy}'"] if relation.policy not in known else [])
-        + (["a policy cannot relate to itself"] if relation.policy == slug else [])
+        for error in relation_errors(slug, relation, known, where=f"relations[{index}].")
     ]
     keys = [(relation.policy, relation.kind) for relation in data.relations]
     if len(set(keys)) != len(keys):

@@ -1,5 +1,6 @@
 """Writing stances and evidence: validated, one transaction per request, guarded by `If-Match`."""
 
+from collections.abc import Container, Mapping
 from datetime import date
 from typing import Any
 
@@ -46,7 +47,7 @@ def _not_in_source(kind: EvidenceKind) -> str:
 
 
 def _evidence_errors(
-    index: int, item: EvidenceCreate, stated_on: date, sources: dict[str, Any], speakers: dict[str, int]
+    index: int, item: EvidenceCreate, stated_on: date, sources: Mapping[str, Any], speakers: Container[str]
 ) -> list[InvalidField]:
     where = f"evidence[{index}]"
     errors: list[InvalidField] = []
@@ -101,11 +102,14 @@ def _position_errors(position: int | None, ambiguity: object) -> list[InvalidFie
     return []
 
 
-async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
-    """Insert the stance and all its evidence, or raise 422/409 having written nothing."""
-    actors = await slug_ids(session, Actor, {data.actor} | {e.speaker for e in data.evidence if e.speaker})
-    policies = await slug_ids(session, Policy, {data.policy})
-    sources = await _sources(session, {e.source for e in data.evidence})
+def stance_errors(
+    data: StanceCreate, actors: Container[str], policies: Container[str], sources: Mapping[str, Any]
+) -> list[InvalidField]:
+    """Every reason ``data`` cannot be stored, given the known actor and policy slugs and the sources it cites
+    (rows with ``published_on``, ``published_on_precision`` and ``text``), one entry per field.
+
+    The one stance validation: ``POST /v1/stances`` and bulk imports (``api.imports``) both call it.
+    """
     errors = _position_errors(data.position, data.ambiguity)
     if data.actor not in actors:
         errors.append(InvalidField(name="actor", location="body", message=f"unknown actor '{data.actor}'"))
@@ -113,34 +117,54 @@ async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
         errors.append(InvalidField(name="policy", location="body", message=f"unknown policy '{data.policy}'"))
     for index, item in enumerate(data.evidence):
         errors.extend(_evidence_errors(index, item, data.stated_on, sources, actors))
-    if data.policy in policies and data.actor in actors:
-        claims = [
-            VoteClaim(
-                field=f"evidence[{index}]",
-                source_id=sources[item.source].id,
-                source_slug=item.source,
-                vote=item.vote,
-                voter_id=actors[item.speaker] if item.speaker else actors[data.actor],
-            )
-            for index, item in enumerate(data.evidence)
-            if item.kind is EvidenceKind.RECORDED_VOTE
-            and item.vote is not None
-            and item.source in sources
-            and sources[item.source].kind is SourceKind.PARLIAMENTARY_DIVISION
-            and (item.speaker is None or item.speaker in actors)
-        ]
-        errors.extend(
-            await vote_errors(
-                session,
-                claims,
-                policy_id=policies[data.policy],
-                policy_slug=data.policy,
-                position=data.position,
-                ambiguity=data.ambiguity,
-            )
+    return _merged(errors) if errors else []
+
+
+async def _vote_errors(
+    session: AsyncSession,
+    data: StanceCreate,
+    actors: Mapping[str, int],
+    policies: Mapping[str, int],
+    sources: Mapping[str, Any],
+) -> list[InvalidField]:
+    """The checks of a stance's recorded votes against its division-policy links (see ``api.divisions``)."""
+    if data.policy not in policies or data.actor not in actors:
+        return []
+    claims = [
+        VoteClaim(
+            field=f"evidence[{index}]",
+            source_id=sources[item.source].id,
+            source_slug=item.source,
+            vote=item.vote,
+            voter_id=actors[item.speaker] if item.speaker else actors[data.actor],
         )
+        for index, item in enumerate(data.evidence)
+        if item.kind is EvidenceKind.RECORDED_VOTE
+        and item.vote is not None
+        and item.source in sources
+        and sources[item.source].kind is SourceKind.PARLIAMENTARY_DIVISION
+        and (item.speaker is None or item.speaker in actors)
+    ]
+    return await vote_errors(
+        session,
+        claims,
+        policy_id=policies[data.policy],
+        policy_slug=data.policy,
+        position=data.position,
+        ambiguity=data.ambiguity,
+    )
+
+
+async def create_stance(session: AsyncSession, data: StanceCreate) -> None:
+    """Insert the stance and all its evidence, or raise 422/409 having written nothing."""
+    actors = await slug_ids(session, Actor, {data.actor} | {e.speaker for e in data.evidence if e.speaker})
+    policies = await slug_ids(session, Policy, {data.policy})
+    sources = await _sources(session, {e.source for e in data.evidence})
+    errors = stance_errors(data, actors, policies, sources) + await _vote_errors(
+        session, data, actors, policies, sources
+    )
     if errors:
-        raise Unprocessable("The stance is invalid; nothing was stored.", errors=_merged(errors))
+        raise Unprocessable("The stance is invalid; nothing was stored.", errors=errors)
     await ensure_slug_free(session, Stance, data.slug, resource="stance")
     stance_id = await session.scalar(
         insert(Stance)

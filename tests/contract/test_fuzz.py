@@ -65,6 +65,12 @@ config = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_path(OPENAPI, config=config)
 
 
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx: object, value: object) -> bytes:
+    """A bundle body (`POST /v1/imports`) is text: generated strings go out as UTF-8 (invalid lines get 422)."""
+    return value.encode() if isinstance(value, str) else str(value).encode()
+
+
 def _distinct(value: str) -> str:
     """Make repeated items (compared as the API compares them, stripped) distinct, keeping their number."""
     seen: set[str] = set()

@@ -10,10 +10,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from api.identifiers import ids_by_identifier
+from db.engine import make_engine, make_sessionmaker
 from db.models import Actor, Policy, Source
-from tests.integration.writes.conftest import GENEROUS_RATE_LIMIT, settings_for
 from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
@@ -147,14 +146,17 @@ async def test_ids_by_identifier_finds_records_in_one_query(
 ) -> None:
     await writer.post("/v1/actors", json=actor("ann-member", MP, WIKIDATA), headers=admin)
     await writer.post("/v1/actors", json=actor("bob-member", COLON), headers=admin)
-    app = create_app(settings_for(write_url, write_rate_limit=GENEROUS_RATE_LIMIT))
-    async with AsyncTestClient(app), app.state.sessionmaker() as session:
-        pairs = [(MP["scheme"], MP["identifier"]), (COLON["scheme"], COLON["identifier"]), ("parlparse", "nobody")]
-        found = await ids_by_identifier(session, Actor, pairs)
-        slugs = dict((await session.execute(select(Actor.id, Actor.slug))).all())
-        assert {pair: slugs[actor_id] for pair, actor_id in found.items()} == {
-            pairs[0]: "ann-member",
-            pairs[1]: "bob-member",
-        }
-        assert await ids_by_identifier(session, Policy, pairs) == {}
-        assert await ids_by_identifier(session, Source, []) == {}
+    pairs = [(MP["scheme"], MP["identifier"]), (COLON["scheme"], COLON["identifier"]), ("parlparse", "nobody")]
+    engine = make_engine(write_url, pool_size=1)  # in this test's event loop, unlike the app's own engine
+    try:
+        async with make_sessionmaker(engine)() as session:
+            found = await ids_by_identifier(session, Actor, pairs)
+            slugs = dict((await session.execute(select(Actor.id, Actor.slug))).all())
+            assert {pair: slugs[actor_id] for pair, actor_id in found.items()} == {
+                pairs[0]: "ann-member",
+                pairs[1]: "bob-member",
+            }
+            assert await ids_by_identifier(session, Policy, pairs) == {}
+            assert await ids_by_identifier(session, Source, []) == {}
+    finally:
+        await engine.dispose()

@@ -1,0 +1,662 @@
+"""Loading a bundle: every record validated as the write API validates it, then upserted set-based.
+
+``run_import`` works in its caller's transaction on one asyncpg connection, in two passes over a bundle file
+(never held whole in memory): the first decodes every line and keeps the small records (topics, actors,
+roles, policies, relations, sources), which are validated in dependency order and upserted from staging
+tables; the second decodes the stances again, validates each with ``api.stances.writes.stance_errors`` and
+COPYs the good ones into staging tables, from which two statements per table update what differs and insert
+what is new. With ``positions.bulk`` on, the row triggers leave `create` revisions to the importer (written
+from the inserted rows, the same JSON) and the statement triggers leave the data version alone: the import
+bumps it once. Nothing is committed here; the caller rolls back on ``ImportRejected`` and for dry runs.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from api.actors.writes import role_errors
+from api.errors import InvalidField
+from api.imports.bundle import (
+    ADMIN_TYPES,
+    Record,
+    RecordError,
+    RelationRecord,
+    RoleRecord,
+    SourceRecord,
+    StanceRecord,
+    decode_line,
+    record_key,
+)
+from api.imports.schemas import ImportCounts, TypeCounts
+from api.policies.writes import relation_errors, topic_errors
+from api.stances.writes import stance_errors
+from db.enums import EvidenceKind, SourceKind
+
+STAGE_BATCH = 5_000
+HISTORY_TABLES = frozenset(
+    {"topic", "actor", "actor_role", "policy", "policy_relation", "source", "stance", "evidence"}
+)
+
+Progress = Callable[[int, int], None]
+"""Called with (lines read, bytes read) as the bundle is read; each pass reports from zero."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    author: str
+    admin: bool
+    partial: bool = False
+    dry_run: bool = False
+    import_id: int | None = None
+    progress: Progress | None = None
+
+
+@dataclass(slots=True)
+class ImportResult:
+    records: int = 0
+    counts: dict[str, TypeCounts] = field(default_factory=dict)
+    errors: list[RecordError] = field(default_factory=list)
+    changed: bool = False
+    data_version: int | None = None
+
+    def count(self, kind: str) -> TypeCounts:
+        return self.counts.setdefault(kind, TypeCounts())
+
+    def reject(self, error: RecordError) -> None:
+        self.errors.append(error)
+        self.count(error.type or "unknown").rejected += 1
+
+
+class ImportRejected(Exception):
+    """Some records are invalid and the import is all or nothing: roll back; ``result.errors`` names them."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(f"{len(result.errors)} invalid record(s)")
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """What stance validation reads of a cited source."""
+
+    published_on: date | None
+    published_on_precision: str
+    text: str | None
+
+
+def bundle_lines(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line of the bundle."""
+    read = number = 0
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            read += len(raw)
+            if progress is not None and number % 10_000 == 0:
+                progress(number, read)
+            line = raw.strip()
+            if line:
+                yield number, line
+    if progress is not None:
+        progress(number, read)
+
+
+def _invalid(line: int, record: object, kind: str, errors: list[InvalidField]) -> RecordError:
+    return RecordError(line=line, type=kind, key=record_key(record), errors=errors)
+
+
+@dataclass(slots=True)
+class _Records:
+    """The small records of a bundle, by type, each with its line (the first of each key; later ones rejected)."""
+
+    by_type: dict[str, dict[object, tuple[int, Any]]] = field(default_factory=dict)
+    cited_sources: set[str] = field(default_factory=set)
+    stance_lines: int = 0
+
+    def valid(self, kind: str) -> list[tuple[int, Any]]:
+        return list(self.by_type.get(kind, {}).values())
+
+
+def _vote_errors(record: StanceRecord) -> list[InvalidField]:
+    """Recorded votes need their division-policy links checked (``api.divisions``); bundles do not carry those yet."""
+    return [
+        InvalidField(
+            name=f"evidence[{index}].kind",
+            location="body",
+            message="recorded votes are not imported yet: write them through POST /v1/stances",
+        )
+        for index, item in enumerate(record.evidence)
+        if item.kind is EvidenceKind.RECORDED_VOTE
+    ]
+
+
+def _not_imported_yet(record: Record) -> list[InvalidField]:
+    """Fields the write API takes that bundles cannot load yet: refused, never silently dropped."""
+    later = "is not imported yet: write it through the API"
+    errors = [
+        InvalidField(name=name, location="body", message=f"`{name}` {later}")
+        for name in ("identifiers", "division")
+        if getattr(record, name, None)
+    ]
+    return errors
+
+
+def _unique_key(record: Record) -> object:
+    if isinstance(record, RoleRecord):
+        return (record.actor, record.title, record.organisation, record.started_on)
+    if isinstance(record, RelationRecord):
+        return (record.subject, record.policy, record.kind)
+    return record.slug
+
+
+def _first_pass(path: Path, options: ImportOptions, result: ImportResult) -> _Records:
+    records = _Records()
+    for line, raw in bundle_lines(path, options.progress):
+        record = decode_line(line, raw)
+        result.records += 1
+        if isinstance(record, RecordError):
+            result.reject(record)
+            continue
+        kind = str(record.__struct_config__.tag)
+        if kind in ADMIN_TYPES and not options.admin:
+            message = f"importing {kind} records needs an admin key; this key has the editor scope"
+            result.reject(_invalid(line, record, kind, [InvalidField(name="type", location="body", message=message)]))
+            continue
+        unsupported = _not_imported_yet(record)
+        if unsupported:
+            result.reject(_invalid(line, record, kind, unsupported))
+            continue
+        if isinstance(record, StanceRecord):
+            records.stance_lines += 1
+            records.cited_sources.update(item.source for item in record.evidence)
+            continue
+        seen = records.by_type.setdefault(kind, {})
+        key = _unique_key(record)
+        if key in seen:
+            message = f"the bundle already has this {kind} on line {seen[key][0]}"
+            result.reject(_invalid(line, record, kind, [InvalidField(name="slug", location="body", message=message)]))
+            continue
+        seen[key] = (line, record)
+    return records
+
+
+async def _slugs(conn: asyncpg.Connection, table: str) -> dict[str, int]:
+    return {row["slug"]: row["id"] for row in await conn.fetch(f"SELECT slug, id FROM {table}")}
+
+
+def _drop_invalid(
+    records: _Records, kind: str, result: ImportResult, check: Callable[[Any], list[InvalidField]]
+) -> None:
+    """Reject the records of ``kind`` that ``check`` finds errors in, keeping the rest."""
+    kept: dict[object, tuple[int, Any]] = {}
+    for key, (line, record) in records.by_type.get(kind, {}).items():
+        errors = check(record)
+        if errors:
+            result.reject(_invalid(line, record, kind, errors))
+        else:
+            kept[key] = (line, record)
+    records.by_type[kind] = kept
+
+
+async def _stage(conn: asyncpg.Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """A temporary table with ``columns`` typed as in ``table``, holding ``rows``; returns its name."""
+    stage = f"import_{table}"
+    await conn.execute(
+        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+    )
+    if rows:
+        await conn.copy_records_to_table(stage, records=rows, columns=columns)
+    return stage
+
+
+async def _upsert(
+    conn: asyncpg.Connection,
+    table: str,
+    key: list[str],
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    options: ImportOptions,
+) -> dict[object, str]:
+    """Insert new rows, update those where a value differs; ``{key: "created" | "updated"}`` for rows written."""
+    stage = await _stage(conn, table, columns, rows)
+    if not rows:
+        return {}
+    updatable = [column for column in columns if column not in key]
+    statement = (
+        f"INSERT INTO {table} AS t ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {stage} "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in updatable)
+        + ", updated_at = now() WHERE ("
+        + ", ".join(f"t.{column}" for column in updatable)
+        + ") IS DISTINCT FROM ("
+        + ", ".join(f"excluded.{column}" for column in updatable)
+        + ") RETURNING t.*, (xmax = 0) AS import_created"
+    )
+    if table in HISTORY_TABLES:
+        statement = (
+            f"WITH up AS ({statement}), rev AS ("
+            "INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
+            f"SELECT '{table}', id, 'create', NULL, to_jsonb(up) - 'search_vector' - 'import_created', $1, $2 "
+            "FROM up WHERE import_created) "
+            f"SELECT {', '.join(key)}, import_created FROM up"
+        )
+        written = await conn.fetch(statement, options.author, options.import_id)
+    else:
+        written = await conn.fetch(f"WITH up AS ({statement}) SELECT {', '.join(key)}, import_created FROM up")
+    return {
+        (row[0] if len(key) == 1 else tuple(row[: len(key)])): "created" if row["import_created"] else "updated"
+        for row in written
+    }
+
+
+def _tally(result: ImportResult, kind: str, total: int, written: dict[object, str]) -> None:
+    counts = result.count(kind)
+    created = sum(1 for state in written.values() if state == "created")
+    counts.created += created
+    counts.updated += len(written) - created
+    counts.unchanged += total - len(written)
+    if written:
+        result.changed = True
+
+
+async def _replace_links(
+    conn: asyncpg.Connection,
+    table: str,
+    owner: str,
+    item: str,
+    wanted: dict[int, set[Any]],
+) -> set[int]:
+    """Make each owner's linked items exactly ``wanted`` (aliases, topics); returns the owners that changed."""
+    if not wanted:
+        return set()
+    owners = list(wanted)
+    existing: dict[int, set[Any]] = {owner_id: set() for owner_id in owners}
+    for row in await conn.fetch(f"SELECT {owner}, {item} FROM {table} WHERE {owner} = ANY($1::bigint[])", owners):
+        existing[row[0]].add(row[1])
+    removed = [(owner_id, value) for owner_id in owners for value in existing[owner_id] - wanted[owner_id]]
+    added = [(owner_id, value) for owner_id in owners for value in wanted[owner_id] - existing[owner_id]]
+    if removed:
+        await conn.executemany(f"DELETE FROM {table} WHERE {owner} = $1 AND {item} = $2", removed)
+    if added:
+        await conn.copy_records_to_table(table, records=added, columns=[owner, item])
+    return {owner_id for owner_id, _ in removed + added}
+
+
+async def _touch(conn: asyncpg.Connection, table: str, ids: set[int]) -> None:
+    """Touch rows whose links changed, so the change is in their revision history with its author."""
+    if ids:
+        await conn.execute(f"UPDATE {table} SET updated_at = now() WHERE id = ANY($1::bigint[])", list(ids))
+
+
+def _moved_to_updated(result: ImportResult, kind: str, touched: set[int], written_ids: set[int]) -> None:
+    moved = len(touched - written_ids)
+    if moved:
+        counts = result.count(kind)
+        counts.unchanged -= moved
+        counts.updated += moved
+        result.changed = True
+
+
+async def _apply_small_records(
+    conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
+) -> None:
+    """Validate and upsert topics, actors, roles, policies, relations and sources, in that order."""
+    topics = records.valid("topic")
+    written = await _upsert(conn, "topic", ["slug"], ["slug", "name"], [(r.slug, r.name) for _, r in topics], options)
+    _tally(result, "topic", len(topics), written)
+
+    actors = records.valid("actor")
+    rows: list[tuple[Any, ...]] = [(r.slug, r.name, r.kind.value, r.description, r.country) for _, r in actors]
+    written = await _upsert(conn, "actor", ["slug"], ["slug", "name", "kind", "description", "country"], rows, options)
+    _tally(result, "actor", len(actors), written)
+    actor_ids = await _slugs(conn, "actor")
+    if actors:
+        touched = await _replace_links(
+            conn, "actor_alias", "actor_id", "alias", {actor_ids[r.slug]: set(r.aliases) for _, r in actors}
+        )
+        await _touch(conn, "actor", touched)
+        _moved_to_updated(result, "actor", touched, {actor_ids[slug] for slug in written if isinstance(slug, str)})
+
+    def check_role(role: RoleRecord) -> list[InvalidField]:
+        errors = [] if role.actor in actor_ids else [_unknown("actor", "actor", role.actor)]
+        return errors + role_errors(role, actor_ids)
+
+    _drop_invalid(records, "role", result, check_role)
+    roles = records.valid("role")
+    rows = [
+        (
+            actor_ids[r.actor],
+            r.title,
+            r.started_on,
+            actor_ids.get(r.organisation) if r.organisation else None,
+            r.ended_on,
+        )
+        for _, r in roles
+    ]
+    written = await _upsert(
+        conn,
+        "actor_role",
+        ["actor_id", "title", "organisation_id", "started_on"],
+        ["actor_id", "title", "started_on", "organisation_id", "ended_on"],
+        rows,
+        options,
+    )
+    _tally(result, "role", len(roles), written)
+
+    topic_ids = await _slugs(conn, "topic")
+    _drop_invalid(records, "policy", result, lambda policy: topic_errors(policy.topics, topic_ids))
+    policies = records.valid("policy")
+    rows = [(r.slug, r.title, r.summary, r.jurisdiction) for _, r in policies]
+    written = await _upsert(conn, "policy", ["slug"], ["slug", "title", "summary", "jurisdiction"], rows, options)
+    _tally(result, "policy", len(policies), written)
+    policy_ids = await _slugs(conn, "policy")
+    if policies:
+        wanted = {policy_ids[r.slug]: {topic_ids[t] for t in r.topics} for _, r in policies}
+        touched = await _replace_links(conn, "policy_topic", "policy_id", "topic_id", wanted)
+        await _touch(conn, "policy", touched)
+        _moved_to_updated(result, "policy", touched, {policy_ids[slug] for slug in written if isinstance(slug, str)})
+
+    def check_relation(relation: RelationRecord) -> list[InvalidField]:
+        errors = [] if relation.subject in policy_ids else [_unknown("subject", "policy", relation.subject)]
+        return errors + relation_errors(relation.subject, relation, policy_ids)
+
+    _drop_invalid(records, "relation", result, check_relation)
+    relations = records.valid("relation")
+    rows = [(policy_ids[r.subject], policy_ids[r.policy], r.kind.value, r.note) for _, r in relations]
+    written = await _upsert(
+        conn,
+        "policy_relation",
+        ["subject_policy_id", "object_policy_id", "kind"],
+        ["subject_policy_id", "object_policy_id", "kind", "note"],
+        rows,
+        options,
+    )
+    _tally(result, "relation", len(relations), written)
+
+    _drop_invalid(records, "source", result, _source_errors)
+    sources = records.valid("source")
+    columns = [
+        "slug", "kind", "title", "title_inferred", "publisher", "publisher_inferred", "author", "url",
+        "published_on", "published_on_precision", "published_on_inferred", "provenance_note", "content_sha256", "text",
+    ]  # fmt: skip
+    rows = [
+        (
+            r.slug,
+            r.kind.value,
+            r.title,
+            r.title_inferred,
+            r.publisher,
+            r.publisher_inferred,
+            r.author,
+            r.url,
+            r.published_on,
+            r.published_on_precision.value,
+            r.published_on_inferred,
+            r.provenance_note,
+            _sha256(r),
+            r.text,
+        )
+        for _, r in sources
+    ]
+    written = await _upsert(conn, "source", ["slug"], columns, rows, options)
+    _tally(result, "source", len(sources), written)
+
+
+def _unknown(name: str, kind: str, slug: str) -> InvalidField:
+    return InvalidField(name=name, location="body", message=f"unknown {kind} '{slug}'")
+
+
+def _sha256(source: SourceRecord) -> str | None:
+    if source.text is not None:
+        return hashlib.sha256(source.text.encode()).hexdigest()
+    return source.content_sha256
+
+
+def _source_errors(source: SourceRecord) -> list[InvalidField]:
+    if source.text is not None and source.content_sha256 not in (None, _sha256(source)):
+        return [InvalidField(name="content_sha256", location="body", message="does not match the SHA-256 of `text`")]
+    return []
+
+
+def _retraction_errors(stance: StanceRecord) -> list[InvalidField]:
+    if (stance.retracted_at is None) != (stance.retraction_reason is None):
+        message = "give both retracted_at and retraction_reason, or neither"
+        return [InvalidField(name="retraction_reason", location="body", message=message)]
+    return []
+
+
+STANCE_COLUMNS = [
+    "line", "slug", "actor_id", "policy_id", "position", "ambiguity", "stated_on", "stated_on_precision",
+    "stated_on_inferred", "summary", "retracted_at", "retraction_reason",
+]  # fmt: skip
+EVIDENCE_COLUMNS = [
+    "line", "stance_slug", "slug", "source_id", "kind", "text", "speaker_actor_id", "char_start", "char_end",
+]  # fmt: skip
+
+
+async def _stage_stances(
+    conn: asyncpg.Connection, path: Path, options: ImportOptions, result: ImportResult, sources: dict[str, Any]
+) -> None:
+    """Second pass: validate each stance as ``POST /v1/stances`` would and COPY the good ones into staging."""
+    await conn.execute(
+        "CREATE TEMP TABLE import_stance ON COMMIT DROP AS SELECT 0 AS line, slug, actor_id, policy_id, position, "
+        "ambiguity, stated_on, stated_on_precision, stated_on_inferred, summary, retracted_at, retraction_reason "
+        "FROM stance WITH NO DATA"
+    )
+    await conn.execute(
+        "CREATE TEMP TABLE import_evidence ON COMMIT DROP AS SELECT 0 AS line, ''::text AS stance_slug, slug, "
+        "source_id, kind, text, speaker_actor_id, char_start, char_end FROM evidence WITH NO DATA"
+    )
+    actor_ids = await _slugs(conn, "actor")
+    policy_ids = await _slugs(conn, "policy")
+    stances: list[tuple[Any, ...]] = []
+    evidence: list[tuple[Any, ...]] = []
+
+    async def flush() -> None:
+        if stances:
+            await conn.copy_records_to_table("import_stance", records=stances, columns=STANCE_COLUMNS)
+            await conn.copy_records_to_table("import_evidence", records=evidence, columns=EVIDENCE_COLUMNS)
+            stances.clear()
+            evidence.clear()
+
+    for line, raw in bundle_lines(path, options.progress):
+        if b'"stance"' not in raw:
+            continue
+        record = decode_line(line, raw)
+        if not isinstance(record, StanceRecord):
+            continue  # reported by the first pass, or not a stance
+        errors = (
+            stance_errors(record, actor_ids, policy_ids, sources) + _retraction_errors(record) + _vote_errors(record)
+        )
+        if errors:
+            result.reject(_invalid(line, record, "stance", errors))
+            continue
+        stances.append(
+            (
+                line,
+                record.slug,
+                actor_ids[record.actor],
+                policy_ids[record.policy],
+                record.position,
+                record.ambiguity.value if record.ambiguity else None,
+                record.stated_on,
+                record.stated_on_precision.value,
+                record.stated_on_inferred,
+                record.summary,
+                record.retracted_at,
+                record.retraction_reason,
+            )
+        )
+        for index, item in enumerate(record.evidence, start=1):
+            evidence.append(
+                (
+                    line,
+                    record.slug,
+                    f"{record.slug}-e{index}",
+                    sources[item.source].id,
+                    item.kind.value,
+                    item.text,
+                    actor_ids[item.speaker] if item.speaker else None,
+                    item.char_start,
+                    item.char_end,
+                )
+            )
+        if len(stances) >= STAGE_BATCH:
+            await flush()
+    await flush()
+    duplicates = await conn.fetch(
+        "SELECT line, slug, first FROM (SELECT line, slug, min(line) OVER (PARTITION BY slug) AS first "
+        "FROM import_stance) AS s WHERE line <> first ORDER BY line"
+    )
+    for row in duplicates:
+        message = f"the bundle already has this stance on line {row['first']}"
+        result.reject(
+            RecordError(
+                line=row["line"],
+                type="stance",
+                key=row["slug"],
+                errors=[InvalidField(name="slug", location="body", message=message)],
+            )
+        )
+    if duplicates:
+        lines = [row["line"] for row in duplicates]
+        await conn.execute("DELETE FROM import_stance WHERE line = ANY($1::int[])", lines)
+        await conn.execute("DELETE FROM import_evidence WHERE line = ANY($1::int[])", lines)
+
+
+async def _cited_sources(conn: asyncpg.Connection, slugs: set[str]) -> dict[str, Any]:
+    rows = await conn.fetch(
+        "SELECT slug, id, kind, published_on, published_on_precision, text FROM source WHERE slug = ANY($1::text[])",
+        list(slugs),
+    )
+    return {row["slug"]: _Row(row) for row in rows}
+
+
+class _Row:
+    """An asyncpg record read by attribute, as ``stance_errors`` reads SQLAlchemy rows."""
+
+    __slots__ = ("id", "kind", "published_on", "published_on_precision", "text")
+
+    def __init__(self, row: asyncpg.Record) -> None:
+        self.id = row["id"]
+        self.kind = SourceKind(row["kind"])
+        self.published_on = row["published_on"]
+        self.published_on_precision = row["published_on_precision"]
+        self.text = row["text"]
+
+
+STANCE_VALUES = (
+    "actor_id, policy_id, position, ambiguity, stated_on, stated_on_precision, stated_on_inferred, summary, "
+    "retracted_at, retraction_reason"
+)
+EVIDENCE_VALUES = "source_id, kind, text, speaker_actor_id, char_start, char_end"
+
+
+async def _apply_stances(conn: asyncpg.Connection, options: ImportOptions, result: ImportResult) -> None:
+    """Update the stances and evidence that differ, insert the new ones (with their `create` revisions)."""
+    staged = await conn.fetchval("SELECT count(*) FROM import_stance")
+    staged_evidence = await conn.fetchval("SELECT count(*) FROM import_evidence")
+    if not staged:
+        return
+    await conn.execute("ANALYZE import_stance")
+    await conn.execute("ANALYZE import_evidence")
+    updated = await conn.execute(
+        f"UPDATE stance AS s SET ({STANCE_VALUES}, version, updated_at) = "
+        "(i.actor_id, i.policy_id, i.position, i.ambiguity, i.stated_on, i.stated_on_precision, "
+        "i.stated_on_inferred, i.summary, coalesce(i.retracted_at, s.retracted_at), "
+        "coalesce(i.retraction_reason, s.retraction_reason), s.version + 1, now()) "
+        "FROM import_stance AS i WHERE s.slug = i.slug AND "
+        f"({', '.join('s.' + c for c in STANCE_VALUES.split(', '))}) IS DISTINCT FROM "
+        "(i.actor_id, i.policy_id, i.position, i.ambiguity, i.stated_on, i.stated_on_precision, "
+        "i.stated_on_inferred, i.summary, coalesce(i.retracted_at, s.retracted_at), "
+        "coalesce(i.retraction_reason, s.retraction_reason))"
+    )
+    created = await conn.fetchval(
+        f"WITH ins AS (INSERT INTO stance (slug, {STANCE_VALUES}) "
+        f"SELECT i.slug, {', '.join('i.' + c for c in STANCE_VALUES.split(', '))} FROM import_stance AS i "
+        "WHERE NOT EXISTS (SELECT 1 FROM stance AS s WHERE s.slug = i.slug) ORDER BY i.line RETURNING *), "
+        "rev AS (INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
+        "SELECT 'stance', id, 'create', NULL, to_jsonb(ins) - 'search_vector', $1, $2 FROM ins) "
+        "SELECT count(*) FROM ins",
+        options.author,
+        options.import_id,
+    )
+    _record(result, "stance", staged, created, _row_count(updated))
+    updated = await conn.execute(
+        f"UPDATE evidence AS e SET ({EVIDENCE_VALUES}, version, updated_at) = "
+        f"({', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))}, e.version + 1, now()) "
+        "FROM import_evidence AS i WHERE e.slug = i.slug AND "
+        f"({', '.join('e.' + c for c in EVIDENCE_VALUES.split(', '))}) IS DISTINCT FROM "
+        f"({', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))})"
+    )
+    created = await conn.fetchval(
+        f"WITH ins AS (INSERT INTO evidence (slug, stance_id, {EVIDENCE_VALUES}) "
+        f"SELECT i.slug, s.id, {', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))} "
+        "FROM import_evidence AS i JOIN stance AS s ON s.slug = i.stance_slug "
+        "WHERE NOT EXISTS (SELECT 1 FROM evidence AS e WHERE e.slug = i.slug) "
+        "ORDER BY i.line, length(i.slug), i.slug RETURNING *), "
+        "rev AS (INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
+        "SELECT 'evidence', id, 'create', NULL, to_jsonb(ins) - 'search_vector', $1, $2 FROM ins) "
+        "SELECT count(*) FROM ins",
+        options.author,
+        options.import_id,
+    )
+    _record(result, "evidence", staged_evidence, created, _row_count(updated))
+
+
+def _row_count(status: str) -> int:
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def _record(result: ImportResult, kind: str, staged: int, created: int, updated: int) -> None:
+    counts = result.count(kind)
+    counts.created += created
+    counts.updated += updated
+    counts.unchanged += staged - created - updated
+    if created or updated:
+        result.changed = True
+
+
+async def run_import(conn: asyncpg.Connection, path: Path, options: ImportOptions) -> ImportResult:
+    """Load the bundle at ``path`` in the connection's open transaction (see the module's docstring)."""
+    await conn.execute(
+        "SELECT set_config('positions.author', $1, true), set_config('positions.bulk', 'on', true), "
+        "set_config('positions.import_id', $2, true)",
+        options.author,
+        str(options.import_id) if options.import_id is not None else "",
+    )
+    result = ImportResult()
+    records = _first_pass(path, options, result)
+    if result.records == 0:
+        message = "the bundle holds no records: send one JSON object per line"
+        result.errors.append(
+            RecordError(
+                line=0, type=None, key=None, errors=[InvalidField(name="body", location="body", message=message)]
+            )
+        )
+        raise ImportRejected(result)
+    await _apply_small_records(conn, records, options, result)
+    if records.stance_lines:
+        sources = await _cited_sources(conn, records.cited_sources)
+        await _stage_stances(conn, path, options, result, sources)
+    result.errors.sort(key=lambda error: error.line)
+    if result.errors and (not options.partial or len(result.errors) >= result.records):
+        raise ImportRejected(result)  # all or nothing, or partial with nothing valid to store
+    if records.stance_lines:
+        await _apply_stances(conn, options, result)
+    await conn.execute("SELECT set_config('positions.bulk', '', true)")
+    if result.changed:
+        result.data_version = await conn.fetchval(
+            "UPDATE data_version SET version = version + 1, changed_at = now() WHERE id = 1 RETURNING version"
+        )
+    else:
+        result.data_version = await conn.fetchval("SELECT version FROM data_version WHERE id = 1")
+    return result
+
+
+def ordered_counts(result: ImportResult) -> ImportCounts:
+    """Counts per record type (evidence counted apart from its stances)."""
+    return ImportCounts(**result.counts)
