@@ -61,6 +61,8 @@ class ServerSettings:
     database_url: str | None = None
     """``DATABASE_URL``; unset means the embedded cluster in ``pgdata``."""
     pgdata: Path = DEFAULT_PGDATA
+    memory_trace: float | None = None
+    """``POSITIONS_MEMORY_TRACE`` (seconds): a debugging aid, see ``api.memtrace``; unset in production."""
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
@@ -70,4 +72,7 @@ class ServerSettings:
             workers=int(os.environ.get("POSITIONS_WORKERS", "1")),
             database_url=os.environ.get("DATABASE_URL") or None,
             pgdata=Path(os.environ.get("POSITIONS_PGDATA", str(DEFAULT_PGDATA))),
+            memory_trace=float(os.environ["POSITIONS_MEMORY_TRACE"])
+            if os.environ.get("POSITIONS_MEMORY_TRACE")
+            else None,
         )

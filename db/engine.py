@@ -39,6 +39,16 @@ class Timeouts:
     idle_in_transaction: float | None = None
 
 
+# Prepared statements kept per connection, by SQLAlchemy's asyncpg dialect (ORM queries) and by asyncpg
+# itself (the comparison queries sent with ``connection.fetch``); each library's default is 100. Every
+# cached statement holds its codecs and row description in the worker (and a plan in its backend), and
+# every distinct SQL text is one entry: list filters, ``as_recorded`` and ``IN`` lists of other lengths
+# all make new texts, so under a varied load each of the pool's connections fills both caches. 20 keeps
+# the few hot statements of a request prepared and bounds the rest (bench/README.md, "Memory under a
+# mixed soak").
+STATEMENT_CACHE_SIZE = 20
+
+
 def _milliseconds(seconds: float) -> str:
     return str(max(1, round(seconds * 1000)))
 
@@ -55,10 +65,17 @@ def make_engine(url: str, *, pool_size: int = 16, echo: bool = False, timeouts: 
     pooled one, ``statement`` each statement on the server (``statement_timeout``) and, a second later, in
     the driver (asyncpg's ``command_timeout``), and ``idle_in_transaction`` a transaction left idle
     (``idle_in_transaction_session_timeout``, a backstop: the server ends such a session).
+
+    Statement caches: ``STATEMENT_CACHE_SIZE`` per connection in both the dialect and asyncpg.
     """
     limits = timeouts or Timeouts()
     server_settings = {"plan_cache_mode": "force_custom_plan"}
-    connect_args: dict[str, Any] = {"server_settings": server_settings, "timeout": limits.connect}
+    connect_args: dict[str, Any] = {
+        "server_settings": server_settings,
+        "timeout": limits.connect,
+        "prepared_statement_cache_size": STATEMENT_CACHE_SIZE,
+        "statement_cache_size": STATEMENT_CACHE_SIZE,
+    }
     if limits.statement is not None:
         server_settings["statement_timeout"] = _milliseconds(limits.statement)
         connect_args["command_timeout"] = limits.statement + COMMAND_TIMEOUT_MARGIN
