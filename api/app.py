@@ -17,6 +17,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.evidence.routes import EvidenceController
 from api.health import HealthController
 from api.history.routes import ChangeFeedController
+from api.imports.popolo_routes import PopoloExportController
 from api.imports.routes import ExportController, ImportController, document_import_body, imports_lifespan
 from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> Litestar:
             ChangeFeedController,
             ImportController,
             ExportController,
+            PopoloExportController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),

@@ -134,6 +134,13 @@ async def _import(url: str, path: Path, args: argparse.Namespace) -> int:
 
 
 def command_import(url: str, args: argparse.Namespace) -> int:
+    if args.popolo_file is not None:
+        if args.file != "popolo":
+            print(f"unknown import format {args.file!r}: positions import popolo FILE", file=sys.stderr)
+            return 2
+        from api.imports.formats_cli import command_import_popolo
+
+        return command_import_popolo(url, args)
     with bundle_file(args.file) as path:
         return asyncio.run(_import(url, path, args))
 
@@ -155,6 +162,12 @@ async def _export(url: str, out: IO[bytes], as_recorded: datetime | None) -> int
 
 
 def command_export(url: str, args: argparse.Namespace) -> int:
+    if args.popolo is not None or args.csv is not None:
+        from api.imports.formats_cli import command_export_csv, command_export_popolo
+
+        if args.popolo is not None and command_export_popolo(url, args):
+            return 1
+        return command_export_csv(url, args) if args.csv is not None else 0
     as_recorded = datetime.fromisoformat(args.as_recorded) if args.as_recorded else None
     if as_recorded is not None and as_recorded.tzinfo is None:
         print("--as-recorded needs a timezone, e.g. 2025-05-16T12:00:00Z", file=sys.stderr)
@@ -172,7 +185,9 @@ def command_export(url: str, args: argparse.Namespace) -> int:
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register ``import`` and ``export`` on the ``positions`` parser."""
     load = commands.add_parser("import", help="load a bundle (JSON Lines) in one transaction; see README")
-    load.add_argument("file", help="the bundle file, or - for standard input")
+    load.add_argument("file", help="the bundle file, or - for standard input; or `popolo` then a Popolo JSON file")
+    load.add_argument("popolo_file", nargs="?", default=None, help=argparse.SUPPRESS)
+    load.add_argument("--scheme", default="popolo", help="popolo: the identifier scheme of the file's ids")
     load.add_argument("--partial", action="store_true", help="store the valid records and report the rest")
     load.add_argument("--dry-run", action="store_true", help="report what would change; store nothing")
     load.add_argument("--author", default=DEFAULT_AUTHOR, help="recorded as the author of every change")
@@ -180,3 +195,6 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     dump = commands.add_parser("export", help="write the whole dataset as a bundle (JSON Lines)")
     dump.add_argument("--output", "-o", default="-", help="file to write, or - for standard output")
     dump.add_argument("--as-recorded", default=None, help="the dataset as recorded at this timestamp")
+    dump.add_argument("--popolo", default=None, metavar="FILE", help="write persons, organizations and memberships")
+    dump.add_argument("--csv", default=None, metavar="DIR", help="write one CSV per table into DIR")
+    dump.add_argument("--scheme", default="popolo", help="--popolo: the identifier scheme written as the ids")
