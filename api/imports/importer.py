@@ -347,11 +347,19 @@ async def _drop_identifier_clashes(
     conn: asyncpg.Connection, records: _Records, kind: str, result: ImportResult
 ) -> None:
     """Reject records of ``kind`` whose identifiers repeat one, or that another record of the kind holds: an
-    earlier record of the bundle, or a stored one the bundle leaves holding it (as the write API's 409)."""
+    earlier record of the bundle, or a stored one the bundle leaves holding it (as the write API's 409). Repeated
+    until nothing more is rejected: a rejected record keeps its stored identifiers."""
+    while await _drop_identifier_clashes_once(conn, records, kind, result):
+        pass
+
+
+async def _drop_identifier_clashes_once(
+    conn: asyncpg.Connection, records: _Records, kind: str, result: ImportResult
+) -> bool:
     valid = records.valid(kind)
     pairs = {(item.scheme, item.identifier) for _, r in valid for item in r.identifiers}
     if not pairs:
-        return
+        return False
     rows = await conn.fetch(
         f"SELECT t.scheme, t.identifier, o.slug FROM {kind}_identifier t JOIN {kind} o ON o.id = t.{kind}_id "
         "JOIN unnest($1::text[], $2::text[]) AS w(scheme, identifier) "
@@ -387,6 +395,7 @@ async def _drop_identifier_clashes(
         return errors
 
     _drop_invalid(records, kind, result, check)
+    return len(records.valid(kind)) < len(valid)
 
 
 async def _touch(conn: asyncpg.Connection, table: str, ids: set[int]) -> None:

@@ -226,3 +226,18 @@ async def test_bundle_votes_links_and_identifiers_are_checked_as_the_write_api_c
     [error] = assert_problem(response, 422, "validation-failed")["errors"]
     assert error["name"].endswith(": aye_position")
     assert "ann-member-on-uk-return-hubs-2025-05-14" in error["message"]
+
+    # A later bundle refers to stored records by identifier, and may move an identifier from one record to another.
+    later = [
+        {"type": "role", "actor": member(10003), "title": "Whip", "organisation": "blue-party"},
+        {"type": "actor", "slug": "bob-member", "name": "Bob Member", "kind": "person"},
+        {"type": "actor", "slug": "eve-member", "name": "Eve Member", "kind": "person", "identifiers": [member(10002)]},
+    ]
+    response = await writer.post("/v1/imports", content=bundle(*later), headers=key | NDJSON)
+    assert response.status_code == 200, response.text
+    assert (
+        await db.fetchval("SELECT a.slug FROM actor_role r JOIN actor a ON a.id = r.actor_id WHERE r.title = 'Whip'")
+        == "cat-member"
+    )
+    moved = (await writer.get("/v1/actors", params={"identifier": f"parlparse:{PERSON}10002"})).json()
+    assert [item["slug"] for item in moved["items"]] == ["eve-member"]
