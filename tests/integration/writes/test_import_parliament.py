@@ -241,3 +241,20 @@ async def test_bundle_votes_links_and_identifiers_are_checked_as_the_write_api_c
     )
     moved = (await writer.get("/v1/actors", params={"identifier": f"parlparse:{PERSON}10002"})).json()
     assert [item["slug"] for item in moved["items"]] == ["eve-member"]
+
+
+async def test_an_editor_key_imports_divisions_links_and_votes(writer: Client, make_key: KeyFactory) -> None:
+    key = await make_key("Desk Editor", "editor")
+    records = [
+        parliament_records()[5],
+        parliament_records()[6],
+        vote("philp-on-uk-return-hubs", "chris-philp", "no", -2),
+    ]
+    dry = await writer.post("/v1/imports?dry_run=true", content=bundle(*records), headers=key | NDJSON)
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["counts"]["division_policy"]["created"] == 1
+    assert (await writer.get(f"/v1/sources/{DIVISION}")).status_code == 404
+    response = await writer.post("/v1/imports", content=bundle(*records), headers=key | NDJSON)
+    assert response.status_code == 200, response.text
+    tally = (await writer.get(f"/v1/sources/{DIVISION}")).json()["division"]["tally"]
+    assert (tally["ayes"], tally["noes"], tally["noes_difference"]) == (0, 1, 0)
