@@ -1,8 +1,9 @@
 """Validating recorded votes against what is stored: the division-policy link a vote needs, the stance's
 position against what the vote means, and one vote per member per division."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,6 +69,17 @@ WHERE ev.kind = 'recorded_vote' AND ev.source_id = ANY(CAST(:source_ids AS bigin
 """
 
 
+class StoredVote(NamedTuple):
+    """A recorded vote already stored (``STORED_VOTES_SQL``'s columns, in order)."""
+
+    id: int
+    slug: str
+    source_id: int
+    vote_option: str
+    voter_id: int
+    voter_slug: str
+
+
 async def vote_errors(
     session: AsyncSession,
     claims: Sequence[VoteClaim],
@@ -88,12 +100,36 @@ async def vote_errors(
         row.source_id: row.aye_position
         for row in await session.execute(text(LINKS_SQL), {"policy_id": policy_id, "source_ids": source_ids})
     }
-    stored = list(
-        await session.execute(
+    stored = [
+        StoredVote(*row)
+        for row in await session.execute(
             text(STORED_VOTES_SQL),
             {"source_ids": source_ids, "voter_ids": sorted({claim.voter_id for claim in claims})},
         )
+    ]
+    return claim_errors(
+        claims,
+        links,
+        stored,
+        policy_slug=policy_slug,
+        position=position,
+        ambiguity=ambiguity,
+        position_field=position_field,
     )
+
+
+def claim_errors(
+    claims: Sequence[VoteClaim],
+    links: Mapping[int, int],
+    stored: Sequence[StoredVote],
+    *,
+    policy_slug: str,
+    position: int | None,
+    ambiguity: Ambiguity | None,
+    position_field: str | None = None,
+) -> list[InvalidField]:
+    """``vote_errors`` on what it read: ``links`` (division id -> the aye position on the stance's policy) and the
+    ``stored`` votes of the claims' voters in the claims' divisions. Bulk imports call it with what they preload."""
     errors: list[InvalidField] = []
     seen: dict[tuple[int, int], VoteClaim] = {}
     for claim in claims:

@@ -2,10 +2,13 @@
 
 ``actor`` (``POST /v1/actors``), ``role`` (one item of ``PUT /v1/actors/{slug}/roles`` plus its ``actor``),
 ``topic``, ``policy`` (``POST /v1/policies``), ``relation`` (one item of ``PUT /v1/policies/{slug}/relations``
-plus its ``subject``), ``source`` (``POST /v1/sources``, plus ``content_sha256`` for a source whose text is not
-stored) and ``stance`` (``POST /v1/stances`` with its evidence, plus ``retracted_at`` and ``retraction_reason``).
-References are slugs. Records are upserted by slug (roles by actor, title and start date; relations by subject,
-object and kind), so the same bundle can be loaded twice.
+plus its ``subject``), ``source`` (``POST /v1/sources``, with a division's facts, plus ``content_sha256`` for a
+source whose text is not stored), ``division_policy`` (one item of ``PUT /v1/sources/{slug}/policies`` plus its
+``division``) and ``stance`` (``POST /v1/stances`` with its evidence and recorded votes, plus ``retracted_at`` and
+``retraction_reason``). Actors, policies and sources carry their external ``identifiers``. References are slugs,
+or external identifiers (``{"scheme": ..., "identifier": ...}``, resolved by ``api.imports.references`` before
+validation). Records are upserted by slug (roles by actor, title and start date; relations by subject, object
+and kind; division links by division and policy), so the same bundle can be loaded twice.
 """
 
 from datetime import datetime
@@ -15,6 +18,7 @@ import msgspec
 
 from api.actors.write_schemas import ActorCreate, ActorRoleInput
 from api.bodies import field_errors, nul_field
+from api.divisions.schemas import DivisionPolicyInput
 from api.errors import InvalidField
 from api.policies.write_schemas import PolicyCreate, PolicyRelationInput
 from api.slugs import Slug
@@ -58,6 +62,15 @@ class SourceRecord(SourceCreate, tag_field="type", tag="source", kw_only=True, f
     content_sha256: Sha256 | None = None
 
 
+class DivisionPolicyRecord(
+    DivisionPolicyInput, tag_field="type", tag="division_policy", kw_only=True, forbid_unknown_fields=True
+):
+    """What ``division``'s votes mean on ``policy`` (editor), as one item of ``PUT /v1/sources/{slug}/policies``;
+    keyed by the two; links not in the bundle stay."""
+
+    division: Slug
+
+
 class StanceRecord(StanceCreate, tag_field="type", tag="stance", kw_only=True, forbid_unknown_fields=True):
     """A stance with its evidence, as ``POST /v1/stances`` takes it (editor); evidence ``n`` is ``<slug>-e<n>``.
 
@@ -68,7 +81,16 @@ class StanceRecord(StanceCreate, tag_field="type", tag="stance", kw_only=True, f
     retraction_reason: Reason | None = None
 
 
-Record = TopicRecord | ActorRecord | RoleRecord | PolicyRecord | RelationRecord | SourceRecord | StanceRecord
+Record = (
+    TopicRecord
+    | ActorRecord
+    | RoleRecord
+    | PolicyRecord
+    | RelationRecord
+    | SourceRecord
+    | DivisionPolicyRecord
+    | StanceRecord
+)
 RECORD_TYPES: dict[str, type[Record]] = {
     "topic": TopicRecord,
     "actor": ActorRecord,
@@ -76,11 +98,13 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "policy": PolicyRecord,
     "relation": RelationRecord,
     "source": SourceRecord,
+    "division_policy": DivisionPolicyRecord,
     "stance": StanceRecord,
 }
 """Every record type, in the order an import applies them (each may refer to those before it)."""
 ADMIN_TYPES = frozenset({"topic", "actor", "role", "policy", "relation"})
-"""Record types only an admin key may import (as with the write API); sources and stances need an editor key."""
+"""Record types only an admin key may import (as with the write API); sources, division links and stances need an
+editor key."""
 
 _decoder = msgspec.json.Decoder(Record)
 
@@ -100,6 +124,8 @@ def record_key(record: object) -> str | None:
         return f"{record.actor} {record.title} {record.started_on.isoformat() if record.started_on else ''}".strip()
     if isinstance(record, RelationRecord):
         return f"{record.subject} {record.kind.value} {record.policy}"
+    if isinstance(record, DivisionPolicyRecord):
+        return f"{record.division} {record.policy}"
     slug = getattr(record, "slug", None) if not isinstance(record, dict) else record.get("slug")
     return slug if isinstance(slug, str) else None
 

@@ -2,8 +2,8 @@
 
 ``export_bundle`` yields encoded lines from one REPEATABLE READ snapshot, reading stances in batches through a
 cursor, so a dataset of any size is written without being held in memory. With ``as_recorded`` the stances,
-evidence, actors, policies and sources are those recorded at that moment (``db.snapshots``); aliases, roles,
-topics and relations are read as they are now, as everywhere in the API.
+evidence, actors, policies and sources are those recorded at that moment (``db.snapshots``); aliases, external
+identifiers, roles, topics, relations and division links are read as they are now, as everywhere in the API.
 """
 
 from collections.abc import AsyncIterator
@@ -15,6 +15,7 @@ import msgspec
 
 from api.imports.bundle import (
     ActorRecord,
+    DivisionPolicyRecord,
     PolicyRecord,
     RelationRecord,
     RoleRecord,
@@ -26,6 +27,23 @@ from api.imports.bundle import (
 from db.snapshots import recorded_moment, relations
 
 BATCH = 2_000
+
+
+def _identifiers(kind: str, alias: str) -> str:
+    """A record's external identifiers as a JSON array, ordered by scheme and identifier."""
+    return (
+        "coalesce((SELECT json_agg(json_build_object('scheme', i.scheme, 'identifier', i.identifier) "
+        f"ORDER BY i.scheme, i.identifier) FROM {kind}_identifier i WHERE i.{kind}_id = {alias}.id), '[]') "
+        "AS identifiers"
+    )
+
+
+def _row(row: Any) -> dict[str, Any]:  # noqa: ANN401  (an asyncpg record)
+    values = dict(row)
+    for name in ("identifiers", "division", "evidence"):
+        if name in values:
+            values[name] = _decode(values[name])
+    return values
 
 
 def _decode(value: Any) -> Any:  # noqa: ANN401  (JSON from PostgreSQL)
@@ -43,11 +61,11 @@ async def export_bundle(conn: asyncpg.Connection, as_recorded: datetime | None =
         actors = await conn.fetch(
             f"SELECT a.slug, a.name, a.kind, a.description, a.country, "
             "coalesce((SELECT array_agg(al.alias ORDER BY al.alias) FROM actor_alias al WHERE al.actor_id = a.id), "
-            f"'{{}}') AS aliases FROM {t['actor']} a ORDER BY a.id",
+            f"'{{}}') AS aliases, {_identifiers('actor', 'a')} FROM {t['actor']} a ORDER BY a.id",
             *args,
         )
         for row in actors:
-            yield encode_record(msgspec.convert(dict(row), ActorRecord))
+            yield encode_record(msgspec.convert(_row(row), ActorRecord))
         roles = await conn.fetch(
             f"SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on "
             f"FROM actor_role r JOIN {t['actor']} a ON a.id = r.actor_id "
@@ -59,12 +77,12 @@ async def export_bundle(conn: asyncpg.Connection, as_recorded: datetime | None =
         policies = await conn.fetch(
             f"SELECT p.slug, p.title, p.summary, p.jurisdiction, "
             "coalesce((SELECT array_agg(tp.slug ORDER BY tp.slug) FROM policy_topic pt "
-            "JOIN topic tp ON tp.id = pt.topic_id WHERE pt.policy_id = p.id), '{}') AS topics "
-            f"FROM {t['policy']} p ORDER BY p.id",
+            "JOIN topic tp ON tp.id = pt.topic_id WHERE pt.policy_id = p.id), '{}') AS topics, "
+            f"{_identifiers('policy', 'p')} FROM {t['policy']} p ORDER BY p.id",
             *args,
         )
         for row in policies:
-            yield encode_record(msgspec.convert(dict(row), PolicyRecord))
+            yield encode_record(msgspec.convert(_row(row), PolicyRecord))
         relation_rows = await conn.fetch(
             f"SELECT s.slug AS subject, r.kind, o.slug AS policy, r.note FROM policy_relation r "
             f"JOIN {t['policy']} s ON s.id = r.subject_policy_id JOIN {t['policy']} o ON o.id = r.object_policy_id "
@@ -76,11 +94,22 @@ async def export_bundle(conn: asyncpg.Connection, as_recorded: datetime | None =
         sources = await conn.fetch(
             "SELECT slug, kind, title, title_inferred, publisher, publisher_inferred, author, url, published_on, "
             "published_on_precision, published_on_inferred, provenance_note, text, "
-            f"CASE WHEN text IS NULL THEN content_sha256 END AS content_sha256 FROM {t['source']} s ORDER BY id",
+            "CASE WHEN text IS NULL THEN content_sha256 END AS content_sha256, "
+            "CASE WHEN division_number IS NOT NULL THEN json_build_object('number', division_number, "
+            "'chamber', division_chamber, 'question', division_question, 'declared_ayes', declared_ayes, "
+            f"'declared_noes', declared_noes) END AS division, {_identifiers('source', 's')} "
+            f"FROM {t['source']} s ORDER BY id",
             *args,
         )
         for row in sources:
-            yield encode_record(msgspec.convert(dict(row), SourceRecord))
+            yield encode_record(msgspec.convert(_row(row), SourceRecord))
+        links = await conn.fetch(
+            "SELECT s.slug AS division, p.slug AS policy, d.aye_position, d.note FROM division_policy d "
+            f"JOIN {t['source']} s ON s.id = d.source_id JOIN {t['policy']} p ON p.id = d.policy_id ORDER BY d.id",
+            *args,
+        )
+        for row in links:
+            yield encode_record(msgspec.convert(dict(row), DivisionPolicyRecord))
         async for line in _stances(conn, t, args):
             yield line
 
@@ -90,7 +119,7 @@ async def _stances(conn: asyncpg.Connection, t: dict[str, str], args: tuple[Any,
         "SELECT s.slug, a.slug AS actor, p.slug AS policy, s.position, s.ambiguity, s.stated_on, "
         "s.stated_on_precision, s.stated_on_inferred, s.summary, s.retracted_at, s.retraction_reason, "
         "(SELECT json_agg(json_build_object('kind', e.kind, 'text', e.text, 'source', src.slug, "
-        "'speaker', sp.slug, 'char_start', e.char_start, 'char_end', e.char_end) "
+        "'speaker', sp.slug, 'char_start', e.char_start, 'char_end', e.char_end, 'vote', e.vote_option) "
         "ORDER BY length(e.slug), e.slug) "
         f"FROM {t['evidence']} e JOIN {t['source']} src ON src.id = e.source_id "
         f"LEFT JOIN {t['actor']} sp ON sp.id = e.speaker_actor_id WHERE e.stance_id = s.id) AS evidence "

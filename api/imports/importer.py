@@ -2,12 +2,14 @@
 
 ``run_import`` works in its caller's transaction on one asyncpg connection, in two passes over a bundle file
 (never held whole in memory): the first decodes every line and keeps the small records (topics, actors,
-roles, policies, relations, sources), which are validated in dependency order and upserted from staging
-tables; the second decodes the stances again, validates each with ``api.stances.writes.stance_errors`` and
-COPYs the good ones into staging tables, from which two statements per table update what differs and insert
-what is new. With ``positions.bulk`` on, the row triggers leave `create` revisions to the importer (written
-from the inserted rows, the same JSON) and the statement triggers leave the data version alone: the import
-bumps it once. Nothing is committed here; the caller rolls back on ``ImportRejected`` and for dry runs.
+roles, policies, relations, sources, division links), which, once references by external identifier are
+resolved (``api.imports.references``), are validated in dependency order and upserted from staging tables;
+the second decodes the stances again, validates each with ``api.stances.writes.stance_errors`` (and its
+recorded votes with ``api.imports.votes``) and COPYs the good ones into staging tables, from which two
+statements per table update what differs and insert what is new. With ``positions.bulk`` on, the row triggers
+leave `create` revisions to the importer (written from the inserted rows, the same JSON) and the statement
+triggers leave the data version alone: the import bumps it once. Nothing is committed here; the caller rolls
+back on ``ImportRejected`` and for dry runs.
 """
 
 import hashlib
@@ -18,11 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from api.actors.writes import role_errors
+from api.divisions.rules import contradiction
 from api.errors import InvalidField
 from api.imports.bundle import (
     ADMIN_TYPES,
+    DivisionPolicyRecord,
     Record,
     RecordError,
     RelationRecord,
@@ -32,15 +37,21 @@ from api.imports.bundle import (
     decode_line,
     record_key,
 )
+from api.imports.references import Key, references, resolve, rewrite
 from api.imports.schemas import ImportCounts, TypeCounts
+from api.imports.votes import BundleVotes
 from api.policies.writes import relation_errors, topic_errors
+from api.sources.writes import division_errors
 from api.stances.writes import stance_errors
-from db.enums import EvidenceKind, SourceKind
+from db.enums import Ambiguity, SourceKind, VoteOption
 
 STAGE_BATCH = 5_000
 HISTORY_TABLES = frozenset(
-    {"topic", "actor", "actor_role", "policy", "policy_relation", "source", "stance", "evidence"}
+    {"topic", "actor", "actor_role", "policy", "policy_relation", "source", "division_policy", "stance", "evidence"}
 )
+DIVISION = SourceKind.PARLIAMENTARY_DIVISION
+SHOWN = 5
+"""How many stances an error about a division link names before saying how many more there are."""
 
 Progress = Callable[[int, int], None]
 """Called with (lines read, bytes read) as the bundle is read; each pass reports from zero."""
@@ -115,33 +126,16 @@ class _Records:
     by_type: dict[str, dict[object, tuple[int, Any]]] = field(default_factory=dict)
     cited_sources: set[str] = field(default_factory=set)
     stance_lines: int = 0
+    taken: list[tuple[int, Record]] = field(default_factory=list)
+    """The small records as decoded, before repeated keys are rejected (``_collect``)."""
+    pending: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """Small records that refer to others by identifier, decoded once those are resolved."""
+    wanted: set[Key] = field(default_factory=set)
+    cited_refs: set[Key] = field(default_factory=set)
+    """Sources stances cite by identifier."""
 
     def valid(self, kind: str) -> list[tuple[int, Any]]:
         return list(self.by_type.get(kind, {}).values())
-
-
-def _vote_errors(record: StanceRecord) -> list[InvalidField]:
-    """Recorded votes need their division-policy links checked (``api.divisions``); bundles do not carry those yet."""
-    return [
-        InvalidField(
-            name=f"evidence[{index}].kind",
-            location="body",
-            message="recorded votes are not imported yet: write them through POST /v1/stances",
-        )
-        for index, item in enumerate(record.evidence)
-        if item.kind is EvidenceKind.RECORDED_VOTE
-    ]
-
-
-def _not_imported_yet(record: Record) -> list[InvalidField]:
-    """Fields the write API takes that bundles cannot load yet: refused, never silently dropped."""
-    later = "is not imported yet: write it through the API"
-    errors = [
-        InvalidField(name=name, location="body", message=f"`{name}` {later}")
-        for name in ("identifiers", "division")
-        if getattr(record, name, None)
-    ]
-    return errors
 
 
 def _unique_key(record: Record) -> object:
@@ -149,30 +143,88 @@ def _unique_key(record: Record) -> object:
         return (record.actor, record.title, record.organisation, record.started_on)
     if isinstance(record, RelationRecord):
         return (record.subject, record.policy, record.kind)
+    if isinstance(record, DivisionPolicyRecord):
+        return (record.division, record.policy)
     return record.slug
+
+
+def _with_references(raw: bytes) -> dict[str, Any] | None:
+    """The line as a JSON object when it refers to a record by external identifier, else None."""
+    if b'"scheme"' not in raw:
+        return None
+    try:
+        value = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) and references(value) else None
+
+
+def _take(
+    line: int, record: Record | RecordError, options: ImportOptions, result: ImportResult, records: _Records
+) -> None:
+    if isinstance(record, RecordError):
+        result.reject(record)
+        return
+    kind = str(record.__struct_config__.tag)
+    if kind in ADMIN_TYPES and not options.admin:
+        message = f"importing {kind} records needs an admin key; this key has the editor scope"
+        result.reject(_invalid(line, record, kind, [InvalidField(name="type", location="body", message=message)]))
+        return
+    if isinstance(record, StanceRecord):
+        records.stance_lines += 1
+        records.cited_sources.update(item.source for item in record.evidence)
+        return
+    records.taken.append((line, record))
 
 
 def _first_pass(path: Path, options: ImportOptions, result: ImportResult) -> _Records:
     records = _Records()
     for line, raw in bundle_lines(path, options.progress):
-        record = decode_line(line, raw)
         result.records += 1
-        if isinstance(record, RecordError):
-            result.reject(record)
+        value = _with_references(raw)
+        if value is None:
+            _take(line, decode_line(line, raw), options, result, records)
             continue
+        found = references(value)
+        records.wanted.update(key for _, key in found)
+        if value.get("type") != "stance":
+            records.pending.append((line, value))
+            continue
+        records.stance_lines += 1  # decoded and reported by the second pass
+        records.cited_refs.update(key for name, key in found if name.endswith(".source"))
+        evidence = value.get("evidence")
+        for item in evidence if isinstance(evidence, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                records.cited_sources.add(item["source"])
+    return records
+
+
+def _bundle_identifiers(records: _Records) -> dict[Key, str]:
+    """The identifiers the bundle's actor, policy and source records give, each to the first record giving it."""
+    given: dict[Key, str] = {}
+    for _, record in sorted(records.taken, key=lambda taken: taken[0]):
         kind = str(record.__struct_config__.tag)
-        if kind in ADMIN_TYPES and not options.admin:
-            message = f"importing {kind} records needs an admin key; this key has the editor scope"
-            result.reject(_invalid(line, record, kind, [InvalidField(name="type", location="body", message=message)]))
+        for item in getattr(record, "identifiers", ()):
+            given.setdefault((kind, item.scheme, item.identifier), record.slug)  # type: ignore[union-attr]
+    return given
+
+
+async def _resolve_references(
+    conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
+) -> dict[Key, str]:
+    """Resolve every reference by identifier in one step, decode the records that had them, then keep the first
+    record of each key (later ones rejected)."""
+    resolved = await resolve(conn, records.wanted, _bundle_identifiers(records)) if records.wanted else {}
+    for line, value in records.pending:
+        errors = rewrite(value, resolved)
+        if errors:
+            kind = value.get("type")
+            result.reject(RecordError(line=line, type=str(kind), key=record_key(value), errors=errors))
             continue
-        unsupported = _not_imported_yet(record)
-        if unsupported:
-            result.reject(_invalid(line, record, kind, unsupported))
-            continue
-        if isinstance(record, StanceRecord):
-            records.stance_lines += 1
-            records.cited_sources.update(item.source for item in record.evidence)
-            continue
+        _take(line, decode_line(line, msgspec.json.encode(value)), options, result, records)
+    records.cited_sources.update(resolved[key] for key in records.cited_refs if key in resolved)
+    for line, record in sorted(records.taken, key=lambda taken: taken[0]):
+        kind = str(record.__struct_config__.tag)
         seen = records.by_type.setdefault(kind, {})
         key = _unique_key(record)
         if key in seen:
@@ -180,7 +232,7 @@ def _first_pass(path: Path, options: ImportOptions, result: ImportResult) -> _Re
             result.reject(_invalid(line, record, kind, [InvalidField(name="slug", location="body", message=message)]))
             continue
         seen[key] = (line, record)
-    return records
+    return resolved
 
 
 async def _slugs(conn: asyncpg.Connection, table: str) -> dict[str, int]:
@@ -266,23 +318,86 @@ async def _replace_links(
     conn: asyncpg.Connection,
     table: str,
     owner: str,
-    item: str,
-    wanted: dict[int, set[Any]],
+    items: tuple[str, ...],
+    wanted: dict[int, set[tuple[Any, ...]]],
 ) -> set[int]:
-    """Make each owner's linked items exactly ``wanted`` (aliases, topics); returns the owners that changed."""
+    """Make each owner's linked items exactly ``wanted`` (aliases, topics, identifiers: tuples of the ``items``
+    columns); returns the owners that changed. Every removal comes before any addition, so an identifier can
+    move from one record to another."""
     if not wanted:
         return set()
     owners = list(wanted)
-    existing: dict[int, set[Any]] = {owner_id: set() for owner_id in owners}
-    for row in await conn.fetch(f"SELECT {owner}, {item} FROM {table} WHERE {owner} = ANY($1::bigint[])", owners):
-        existing[row[0]].add(row[1])
-    removed = [(owner_id, value) for owner_id in owners for value in existing[owner_id] - wanted[owner_id]]
-    added = [(owner_id, value) for owner_id in owners for value in wanted[owner_id] - existing[owner_id]]
+    existing: dict[int, set[tuple[Any, ...]]] = {owner_id: set() for owner_id in owners}
+    columns = ", ".join(items)
+    for row in await conn.fetch(f"SELECT {owner}, {columns} FROM {table} WHERE {owner} = ANY($1::bigint[])", owners):
+        existing[row[0]].add(tuple(row[1:]))
+    removed = [(owner_id, *value) for owner_id in owners for value in existing[owner_id] - wanted[owner_id]]
+    added = [(owner_id, *value) for owner_id in owners for value in wanted[owner_id] - existing[owner_id]]
     if removed:
-        await conn.executemany(f"DELETE FROM {table} WHERE {owner} = $1 AND {item} = $2", removed)
+        matches = " AND ".join(f"{item} = ${index}" for index, item in enumerate(items, start=2))
+        await conn.executemany(f"DELETE FROM {table} WHERE {owner} = $1 AND {matches}", removed)
     if added:
-        await conn.copy_records_to_table(table, records=added, columns=[owner, item])
-    return {owner_id for owner_id, _ in removed + added}
+        await conn.copy_records_to_table(table, records=added, columns=[owner, *items])
+    return {row[0] for row in removed + added}
+
+
+def _identifier_links(ids: dict[str, int], records: list[tuple[int, Any]]) -> dict[int, set[tuple[Any, ...]]]:
+    return {ids[r.slug]: {(item.scheme, item.identifier) for item in r.identifiers} for _, r in records}
+
+
+async def _drop_identifier_clashes(
+    conn: asyncpg.Connection, records: _Records, kind: str, result: ImportResult
+) -> None:
+    """Reject records of ``kind`` whose identifiers repeat one, or that another record of the kind holds: an
+    earlier record of the bundle, or a stored one the bundle leaves holding it (as the write API's 409). Repeated
+    until nothing more is rejected: a rejected record keeps its stored identifiers."""
+    while await _drop_identifier_clashes_once(conn, records, kind, result):
+        pass
+
+
+async def _drop_identifier_clashes_once(
+    conn: asyncpg.Connection, records: _Records, kind: str, result: ImportResult
+) -> bool:
+    valid = records.valid(kind)
+    pairs = {(item.scheme, item.identifier) for _, r in valid for item in r.identifiers}
+    if not pairs:
+        return False
+    rows = await conn.fetch(
+        f"SELECT t.scheme, t.identifier, o.slug FROM {kind}_identifier t JOIN {kind} o ON o.id = t.{kind}_id "
+        "JOIN unnest($1::text[], $2::text[]) AS w(scheme, identifier) "
+        "ON w.scheme = t.scheme AND w.identifier = t.identifier",
+        [scheme for scheme, _ in pairs],
+        [identifier for _, identifier in pairs],
+    )
+    stored = {(row["scheme"], row["identifier"]): row["slug"] for row in rows}
+    listed = {r.slug: {(item.scheme, item.identifier) for item in r.identifiers} for _, r in valid}
+    claimed: dict[tuple[str, str], str] = {}
+    for _, r in sorted(valid, key=lambda taken: taken[0]):
+        for item in r.identifiers:
+            claimed.setdefault((item.scheme, item.identifier), r.slug)
+
+    def check(record: Any) -> list[InvalidField]:  # noqa: ANN401  (an actor, policy or source record)
+        errors: list[InvalidField] = []
+        seen: list[tuple[str, str]] = []
+        for index, item in enumerate(record.identifiers):
+            pair, name = (item.scheme, item.identifier), f"identifiers[{index}]"
+            if pair in seen:
+                message = f"duplicate identifier '{pair[0]}:{pair[1]}'"
+                errors.append(InvalidField(name=name, location="body", message=message))
+                continue
+            seen.append(pair)
+            holder = claimed.get(pair, record.slug)
+            if holder == record.slug:
+                holder = stored.get(pair, record.slug)
+                if pair not in listed.get(holder, {pair}):
+                    holder = record.slug  # the bundle takes it from its stored holder
+            if holder != record.slug:
+                message = f"'{pair[0]}:{pair[1]}' already identifies {kind} '{holder}'"
+                errors.append(InvalidField(name=name, location="body", message=message))
+        return errors
+
+    _drop_invalid(records, kind, result, check)
+    return len(records.valid(kind)) < len(valid)
 
 
 async def _touch(conn: asyncpg.Connection, table: str, ids: set[int]) -> None:
@@ -303,19 +418,22 @@ def _moved_to_updated(result: ImportResult, kind: str, touched: set[int], writte
 async def _apply_small_records(
     conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
 ) -> None:
-    """Validate and upsert topics, actors, roles, policies, relations and sources, in that order."""
+    """Validate and upsert topics, actors, roles, policies, relations, sources and division links, in that order."""
     topics = records.valid("topic")
     written = await _upsert(conn, "topic", ["slug"], ["slug", "name"], [(r.slug, r.name) for _, r in topics], options)
     _tally(result, "topic", len(topics), written)
 
+    await _drop_identifier_clashes(conn, records, "actor", result)
     actors = records.valid("actor")
     rows: list[tuple[Any, ...]] = [(r.slug, r.name, r.kind.value, r.description, r.country) for _, r in actors]
     written = await _upsert(conn, "actor", ["slug"], ["slug", "name", "kind", "description", "country"], rows, options)
     _tally(result, "actor", len(actors), written)
     actor_ids = await _slugs(conn, "actor")
     if actors:
-        touched = await _replace_links(
-            conn, "actor_alias", "actor_id", "alias", {actor_ids[r.slug]: set(r.aliases) for _, r in actors}
+        aliases = {actor_ids[r.slug]: {(alias,) for alias in r.aliases} for _, r in actors}
+        touched = await _replace_links(conn, "actor_alias", "actor_id", ("alias",), aliases)
+        touched |= await _replace_links(
+            conn, "actor_identifier", "actor_id", ("scheme", "identifier"), _identifier_links(actor_ids, actors)
         )
         await _touch(conn, "actor", touched)
         _moved_to_updated(result, "actor", touched, {actor_ids[slug] for slug in written if isinstance(slug, str)})
@@ -348,14 +466,18 @@ async def _apply_small_records(
 
     topic_ids = await _slugs(conn, "topic")
     _drop_invalid(records, "policy", result, lambda policy: topic_errors(policy.topics, topic_ids))
+    await _drop_identifier_clashes(conn, records, "policy", result)
     policies = records.valid("policy")
     rows = [(r.slug, r.title, r.summary, r.jurisdiction) for _, r in policies]
     written = await _upsert(conn, "policy", ["slug"], ["slug", "title", "summary", "jurisdiction"], rows, options)
     _tally(result, "policy", len(policies), written)
     policy_ids = await _slugs(conn, "policy")
     if policies:
-        wanted = {policy_ids[r.slug]: {topic_ids[t] for t in r.topics} for _, r in policies}
-        touched = await _replace_links(conn, "policy_topic", "policy_id", "topic_id", wanted)
+        wanted = {policy_ids[r.slug]: {(topic_ids[t],) for t in r.topics} for _, r in policies}
+        touched = await _replace_links(conn, "policy_topic", "policy_id", ("topic_id",), wanted)
+        touched |= await _replace_links(
+            conn, "policy_identifier", "policy_id", ("scheme", "identifier"), _identifier_links(policy_ids, policies)
+        )
         await _touch(conn, "policy", touched)
         _moved_to_updated(result, "policy", touched, {policy_ids[slug] for slug in written if isinstance(slug, str)})
 
@@ -376,12 +498,43 @@ async def _apply_small_records(
     )
     _tally(result, "relation", len(relations), written)
 
-    _drop_invalid(records, "source", result, _source_errors)
+    await _apply_sources(conn, records, options, result)
+    await _apply_division_links(conn, records, options, result, policy_ids)
+
+
+SOURCE_COLUMNS = [
+    "slug", "kind", "title", "title_inferred", "publisher", "publisher_inferred", "author", "url",
+    "published_on", "published_on_precision", "published_on_inferred", "provenance_note", "content_sha256", "text",
+    "division_number", "division_chamber", "division_question", "declared_ayes", "declared_noes",
+]  # fmt: skip
+
+# Stored divisions the bundle makes another kind, with what rests on them (as PATCH /v1/sources refuses).
+DIVISION_DEPENDANTS_SQL = """
+SELECT s.slug, (SELECT count(*) FROM evidence e WHERE e.source_id = s.id) AS votes,
+       (SELECT count(*) FROM division_policy d WHERE d.source_id = s.id) AS links
+FROM source s WHERE s.kind = 'parliamentary_division' AND s.slug = ANY($1::text[])
+"""
+
+
+async def _apply_sources(
+    conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
+) -> None:
+    undivided = [r.slug for _, r in records.valid("source") if r.kind is not DIVISION]
+    dependants = {
+        row["slug"]: f"{row['votes']} recorded votes and {row['links']} policy links rest on this division"
+        for row in (await conn.fetch(DIVISION_DEPENDANTS_SQL, undivided) if undivided else [])
+        if row["votes"] or row["links"]
+    }
+
+    def check(source: SourceRecord) -> list[InvalidField]:
+        errors = _source_errors(source)
+        if source.slug in dependants:
+            errors.append(InvalidField(name="kind", location="body", message=dependants[source.slug]))
+        return errors
+
+    _drop_invalid(records, "source", result, check)
+    await _drop_identifier_clashes(conn, records, "source", result)
     sources = records.valid("source")
-    columns = [
-        "slug", "kind", "title", "title_inferred", "publisher", "publisher_inferred", "author", "url",
-        "published_on", "published_on_precision", "published_on_inferred", "provenance_note", "content_sha256", "text",
-    ]  # fmt: skip
     rows = [
         (
             r.slug,
@@ -398,11 +551,106 @@ async def _apply_small_records(
             r.provenance_note,
             _sha256(r),
             r.text,
+            *(
+                (None,) * 5
+                if r.division is None
+                else (
+                    r.division.number,
+                    r.division.chamber,
+                    r.division.question,
+                    r.division.declared_ayes,
+                    r.division.declared_noes,
+                )
+            ),
         )
         for _, r in sources
     ]
-    written = await _upsert(conn, "source", ["slug"], columns, rows, options)
+    written = await _upsert(conn, "source", ["slug"], SOURCE_COLUMNS, rows, options)
     _tally(result, "source", len(sources), written)
+    if sources:
+        source_ids = await _slugs(conn, "source")
+        touched = await _replace_links(
+            conn, "source_identifier", "source_id", ("scheme", "identifier"), _identifier_links(source_ids, sources)
+        )
+        await _touch(conn, "source", touched)
+        _moved_to_updated(result, "source", touched, {source_ids[slug] for slug in written if isinstance(slug, str)})
+
+
+# The recorded votes in these divisions on stances not retracted: what a changed link must keep meaning.
+DIVISION_VOTES_SQL = """
+SELECT ev.source_id, s.policy_id, ev.vote_option, s.slug AS stance_slug, s.position, s.ambiguity
+FROM evidence ev JOIN stance s ON s.id = ev.stance_id AND s.retracted_at IS NULL
+WHERE ev.kind = 'recorded_vote' AND ev.source_id = ANY($1::bigint[])
+ORDER BY s.slug, ev.id
+"""
+
+
+async def _apply_division_links(
+    conn: asyncpg.Connection,
+    records: _Records,
+    options: ImportOptions,
+    result: ImportResult,
+    policy_ids: dict[str, int],
+) -> None:
+    """Validate division-policy links as PUT /v1/sources/{slug}/policies does, and upsert them."""
+    if not records.by_type.get("division_policy"):
+        return
+    divisions = {
+        row["slug"]: (row["id"], SourceKind(row["kind"]))
+        for row in await conn.fetch(
+            "SELECT slug, id, kind FROM source WHERE slug = ANY($1::text[])",
+            list({r.division for _, r in records.valid("division_policy")}),
+        )
+    }
+    votes: dict[tuple[int, int], list[asyncpg.Record]] = {}
+    division_ids = [source_id for source_id, kind in divisions.values() if kind is DIVISION]
+    for row in await conn.fetch(DIVISION_VOTES_SQL, division_ids):
+        votes.setdefault((row["source_id"], row["policy_id"]), []).append(row)
+
+    def check(link: DivisionPolicyRecord) -> list[InvalidField]:
+        errors = []
+        division = divisions.get(link.division)
+        if division is None:
+            errors.append(_unknown("division", "source", link.division))
+        elif division[1] is not DIVISION:
+            message = f"'{link.division}' is a {division[1].value}, not a parliamentary_division"
+            errors.append(InvalidField(name="division", location="body", message=message))
+        if link.policy not in policy_ids:
+            errors.append(_unknown("policy", "policy", link.policy))
+        if link.aye_position == 0:
+            message = (
+                "an aye must mean a side (-2..+2, not 0): a division that says nothing about the policy is not "
+                "linked to it"
+            )
+            errors.append(InvalidField(name="aye_position", location="body", message=message))
+        if errors or division is None:
+            return errors
+        problems = []
+        for row in votes.get((division[0], policy_ids[link.policy]), []):
+            ambiguity = None if row["ambiguity"] is None else Ambiguity(row["ambiguity"])
+            problem = contradiction(VoteOption(row["vote_option"]), link.aye_position, row["position"], ambiguity)
+            if problem:
+                problems.append(f"stance '{row['stance_slug']}': {problem}")
+        if problems:
+            more = f"; and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+            message = "; ".join(problems[:SHOWN]) + more
+            errors.append(InvalidField(name="aye_position", location="body", message=message))
+        return errors
+
+    _drop_invalid(records, "division_policy", result, check)
+    links = records.valid("division_policy")
+    rows: list[tuple[Any, ...]] = [
+        (divisions[r.division][0], policy_ids[r.policy], r.aye_position, r.note) for _, r in links
+    ]
+    written = await _upsert(
+        conn,
+        "division_policy",
+        ["source_id", "policy_id"],
+        ["source_id", "policy_id", "aye_position", "note"],
+        rows,
+        options,
+    )
+    _tally(result, "division_policy", len(links), written)
 
 
 def _unknown(name: str, kind: str, slug: str) -> InvalidField:
@@ -416,9 +664,14 @@ def _sha256(source: SourceRecord) -> str | None:
 
 
 def _source_errors(source: SourceRecord) -> list[InvalidField]:
+    errors = division_errors(
+        source.kind, source.division is not None, source.published_on, source.published_on_precision
+    )
     if source.text is not None and source.content_sha256 not in (None, _sha256(source)):
-        return [InvalidField(name="content_sha256", location="body", message="does not match the SHA-256 of `text`")]
-    return []
+        errors.append(
+            InvalidField(name="content_sha256", location="body", message="does not match the SHA-256 of `text`")
+        )
+    return errors
 
 
 def _retraction_errors(stance: StanceRecord) -> list[InvalidField]:
@@ -434,11 +687,33 @@ STANCE_COLUMNS = [
 ]  # fmt: skip
 EVIDENCE_COLUMNS = [
     "line", "stance_slug", "slug", "source_id", "kind", "text", "speaker_actor_id", "char_start", "char_end",
+    "vote_option",
 ]  # fmt: skip
 
 
+def _decode_stance(line: int, raw: bytes, resolved: dict[Key, str]) -> StanceRecord | RecordError | None:
+    """A stance line as its record, its references by identifier replaced by slugs; None for other lines and for
+    lines the first pass reported. Errors in lines with such references (decoded only now) are returned."""
+    value = _with_references(raw)
+    if value is None:
+        record = decode_line(line, raw)
+        return record if isinstance(record, StanceRecord) else None
+    if value.get("type") != "stance":
+        return None
+    errors = rewrite(value, resolved)
+    if errors:
+        return RecordError(line=line, type="stance", key=record_key(value), errors=errors)
+    decoded = decode_line(line, msgspec.json.encode(value))
+    return decoded if isinstance(decoded, StanceRecord | RecordError) else None
+
+
 async def _stage_stances(
-    conn: asyncpg.Connection, path: Path, options: ImportOptions, result: ImportResult, sources: dict[str, Any]
+    conn: asyncpg.Connection,
+    path: Path,
+    options: ImportOptions,
+    result: ImportResult,
+    sources: dict[str, Any],
+    resolved: dict[Key, str],
 ) -> None:
     """Second pass: validate each stance as ``POST /v1/stances`` would and COPY the good ones into staging."""
     await conn.execute(
@@ -448,10 +723,11 @@ async def _stage_stances(
     )
     await conn.execute(
         "CREATE TEMP TABLE import_evidence ON COMMIT DROP AS SELECT 0 AS line, ''::text AS stance_slug, slug, "
-        "source_id, kind, text, speaker_actor_id, char_start, char_end FROM evidence WITH NO DATA"
+        "source_id, kind, text, speaker_actor_id, char_start, char_end, vote_option FROM evidence WITH NO DATA"
     )
     actor_ids = await _slugs(conn, "actor")
     policy_ids = await _slugs(conn, "policy")
+    votes = await BundleVotes.load(conn, sources)
     stances: list[tuple[Any, ...]] = []
     evidence: list[tuple[Any, ...]] = []
 
@@ -465,15 +741,20 @@ async def _stage_stances(
     for line, raw in bundle_lines(path, options.progress):
         if b'"stance"' not in raw:
             continue
-        record = decode_line(line, raw)
-        if not isinstance(record, StanceRecord):
+        record = _decode_stance(line, raw, resolved)
+        if record is None:
             continue  # reported by the first pass, or not a stance
-        errors = (
-            stance_errors(record, actor_ids, policy_ids, sources) + _retraction_errors(record) + _vote_errors(record)
-        )
+        if isinstance(record, RecordError):
+            result.reject(record)
+            continue
+        errors = stance_errors(record, actor_ids, policy_ids, sources) + _retraction_errors(record)
+        claims = votes.claims(record, actor_ids, policy_ids, sources)
+        if record.policy in policy_ids:
+            errors += votes.errors(record, claims, policy_ids[record.policy])
         if errors:
             result.reject(_invalid(line, record, "stance", errors))
             continue
+        votes.remember(line, record, claims)
         stances.append(
             (
                 line,
@@ -502,6 +783,7 @@ async def _stage_stances(
                     actor_ids[item.speaker] if item.speaker else None,
                     item.char_start,
                     item.char_end,
+                    item.vote.value if item.vote else None,
                 )
             )
         if len(stances) >= STAGE_BATCH:
@@ -552,7 +834,7 @@ STANCE_VALUES = (
     "actor_id, policy_id, position, ambiguity, stated_on, stated_on_precision, stated_on_inferred, summary, "
     "retracted_at, retraction_reason"
 )
-EVIDENCE_VALUES = "source_id, kind, text, speaker_actor_id, char_start, char_end"
+EVIDENCE_VALUES = "source_id, kind, text, speaker_actor_id, char_start, char_end, vote_option"
 
 
 async def _apply_stances(conn: asyncpg.Connection, options: ImportOptions, result: ImportResult) -> None:
@@ -638,10 +920,11 @@ async def run_import(conn: asyncpg.Connection, path: Path, options: ImportOption
             )
         )
         raise ImportRejected(result)
+    resolved = await _resolve_references(conn, records, options, result)
     await _apply_small_records(conn, records, options, result)
     if records.stance_lines:
         sources = await _cited_sources(conn, records.cited_sources)
-        await _stage_stances(conn, path, options, result, sources)
+        await _stage_stances(conn, path, options, result, sources, resolved)
     result.errors.sort(key=lambda error: error.line)
     if result.errors and (not options.partial or len(result.errors) >= result.records):
         raise ImportRejected(result)  # all or nothing, or partial with nothing valid to store

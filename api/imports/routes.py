@@ -140,10 +140,11 @@ class ImportController(Controller):
         dry_run: DryRunParam = False,
     ) -> Response[ImportReport]:
         """Load a bundle (`Content-Type: application/x-ndjson`, one record per line; see the README) in one
-        transaction: upserted by slug and validated as the write API validates. All or nothing unless `partial`;
-        the key's name is the author of every change; the import counts as one write against the rate limit.
-        Records of type actor, role, topic, policy and relation need an admin key. `Prefer: respond-async`
-        answers 202 with a job to follow at `GET /v1/imports/{id}`."""
+        transaction: upserted by slug and validated as the write API validates (divisions, their policy links and
+        recorded votes included); references may be slugs or external identifiers (`{"scheme", "identifier"}`).
+        All or nothing unless `partial`; the key's name is the author of every change; the import counts as one
+        write against the rate limit. Records of type actor, role, topic, policy and relation need an admin key.
+        `Prefer: respond-async` answers 202 with a job to follow at `GET /v1/imports/{id}`."""
         token = bearer_token(request)
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type not in (NDJSON, "application/jsonl", "application/json-seq"):

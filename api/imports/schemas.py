@@ -35,6 +35,7 @@ class ImportCounts(msgspec.Struct, kw_only=True, omit_defaults=True):
     policy: TypeCounts | None = None
     relation: TypeCounts | None = None
     source: TypeCounts | None = None
+    division_policy: TypeCounts | None = None
     stance: TypeCounts | None = None
     evidence: TypeCounts | None = None
     unknown: TypeCounts | None = None

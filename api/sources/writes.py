@@ -30,7 +30,7 @@ def _division_columns(division: DivisionInput | None) -> dict[str, Any]:
     }
 
 
-def _division_errors(
+def division_errors(
     kind: SourceKind, has_division: bool, published_on: date | None, precision: DatePrecision
 ) -> list[InvalidField]:
     """A division has its facts and its day; no other kind has division facts."""
@@ -55,7 +55,7 @@ def _division_errors(
 
 
 async def create_source(session: AsyncSession, data: SourceCreate) -> None:
-    errors = _division_errors(data.kind, data.division is not None, data.published_on, data.published_on_precision)
+    errors = division_errors(data.kind, data.division is not None, data.published_on, data.published_on_precision)
     if errors:
         raise Unprocessable("The source is invalid; nothing was stored.", errors=errors)
     await ensure_slug_free(session, Source, data.slug, resource="source")
@@ -97,7 +97,7 @@ async def update_source(session: AsyncSession, slug: str, data: SourceUpdate) ->
     has_division = current.division_number is not None if division is msgspec.UNSET else division is not None
     if kind is not DIVISION and division is msgspec.UNSET and has_division:
         has_division, division = False, None  # a division made another kind loses its facts with it
-    errors = _division_errors(
+    errors = division_errors(
         kind,
         has_division,
         changes.get("published_on", current.published_on),
