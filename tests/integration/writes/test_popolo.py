@@ -1,7 +1,6 @@
 """Popolo in and out through the bundle importer, and the CSV of every table.
 
-The importer refuses actor ``identifiers`` until they are wired into it (``_not_imported_yet``); the round trip
-with identifiers is marked xfail until then, and the same round trip without them runs today.
+The round trip runs with the file's identifiers (matched on re-import) and without them (matched by name).
 """
 
 import copy
@@ -12,7 +11,6 @@ from typing import Any
 
 import asyncpg
 import msgspec
-import pytest
 
 from api.imports.bundle import ActorRecord
 from api.imports.csv_export import export_csv
@@ -91,10 +89,6 @@ async def test_popolo_round_trip_without_identifiers_and_a_second_import_changes
     assert again.counts.role.created == 0
 
 
-@pytest.mark.xfail(
-    reason="the bundle importer refuses actor identifiers until they are wired (api/imports/importer.py)",
-    strict=True,
-)
 async def test_popolo_round_trip_with_identifiers(db: asyncpg.Connection) -> None:
     await load(db, SAMPLE)
     exported = await sample_export(db)
