@@ -82,8 +82,10 @@ async def authenticate(
             raise Forbidden("This operation needs an admin key; this key has the editor scope.")
         editor = Editor(key_id=key.id, name=key.name, scope=key.scope)
         limit = key.rate_limit or request.app.state.settings.write_rate_limit
-        count = await _count_write(session, key.id)
-    _enforce_rate_limit(request, count, limit)
+        now = datetime.now(UTC)
+        window_start = now.replace(second=0, microsecond=0)
+        count = await _count_write(session, key.id, window_start)
+    _enforce_rate_limit(request, count, limit, now - window_start)
     return editor
 
 
@@ -92,9 +94,8 @@ async def set_author(session: AsyncSession, editor: Editor) -> None:
     await session.execute(text("SELECT set_config('positions.author', :author, true)"), {"author": editor.name})
 
 
-async def _count_write(session: AsyncSession, key_id: int) -> int:
+async def _count_write(session: AsyncSession, key_id: int, window_start: datetime) -> int:
     """Fixed-window count of writes per key, kept in PostgreSQL so every server process shares it."""
-    window_start = datetime.now(UTC).replace(second=0, microsecond=0)
     count: int = (
         await session.execute(
             text(
@@ -108,10 +109,9 @@ async def _count_write(session: AsyncSession, key_id: int) -> int:
     return count
 
 
-def _enforce_rate_limit(request: Request[Any, Any, Any], count: int, limit: int) -> None:
-    now = datetime.now(UTC)
-    window_start = now.replace(second=0, microsecond=0)
-    reset = max(1, math.ceil((window_start + timedelta(seconds=RATE_WINDOW_SECONDS) - now).total_seconds()))
+def _enforce_rate_limit(request: Request[Any, Any, Any], count: int, limit: int, into_window: timedelta) -> None:
+    """The `RateLimit` headers for ``count`` writes ``into_window`` into the current window; 429 past ``limit``."""
+    reset = max(1, math.ceil((timedelta(seconds=RATE_WINDOW_SECONDS) - into_window).total_seconds()))
     remaining = max(0, limit - count)
     headers = {
         "RateLimit-Policy": f"{limit};w={RATE_WINDOW_SECONDS}",

@@ -110,14 +110,19 @@ def needs_fresh_pool(exc: BaseException) -> bool:
     return is_connection_error(exc)
 
 
+async def drop_pool_if_server_gone(state: State, exc: BaseException) -> None:
+    """After ``exc``: when the server may have gone away, give later requests a fresh pool."""
+    if needs_fresh_pool(exc):
+        await state.engine.dispose(close=False)
+
+
 async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
     """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
     async with state.sessionmaker() as session:
         try:
             yield session
         except BaseException as exc:
-            if needs_fresh_pool(exc):
-                await state.engine.dispose(close=False)  # the server went away: a fresh pool for later requests
+            await drop_pool_if_server_gone(state, exc)
             raise
 
 
@@ -128,10 +133,9 @@ async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
         try:
             yield raw.driver_connection
         except BaseException as exc:
-            if needs_fresh_pool(exc):
-                # The server went away: drop this connection, and start a fresh pool for later requests.
+            if needs_fresh_pool(exc):  # the server went away: this connection is dead too
                 await connection.invalidate(exc if isinstance(exc, Exception) else None)
-                await state.engine.dispose(close=False)
+            await drop_pool_if_server_gone(state, exc)
             raise
 
 

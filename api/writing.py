@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import Editor, authenticate, bearer_token, set_author
 from api.bodies import parse_body
-from api.database import is_connection_error, needs_fresh_pool
+from api.database import drop_pool_if_server_gone, is_connection_error
 from api.endpoints import endpoint_of
 from api.errors import WriteOutcomeUnknown
 from api.preconditions import required_if_match
@@ -62,8 +62,7 @@ async def provide_write(request: Request[Any, Any, Any], state: State) -> AsyncG
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
-            if needs_fresh_pool(exc):
-                await state.engine.dispose(close=False)  # the server went away: a fresh pool for later requests
+            await drop_pool_if_server_gone(state, exc)
             if committing:
                 retry = (
                     "retrying with the same Idempotency-Key is safe"

@@ -380,6 +380,12 @@ class ApiKey(Timestamped, Base):
     """Writes per minute for this key; null: the server's ``POSITIONS_WRITE_RATE_LIMIT``."""
 
 
+HISTORY_TABLES = frozenset(
+    {"topic", "actor", "actor_role", "policy", "policy_relation", "source", "division_policy", "stance", "evidence"}
+)
+"""The tables whose row changes the revision trigger records (each row's history is in ``revision``)."""
+
+
 class Revision(Base):
     """One recorded change (written by a row trigger): what a row was, what it became, who, when and why."""
 

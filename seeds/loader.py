@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.base import Base
 from db.models import (
+    HISTORY_TABLES,
     Actor,
     ActorAlias,
     ActorRole,
@@ -189,9 +190,6 @@ async def _upsert(
 
 
 LOADER_AUTHORS = ("seed-loader", "migration")
-HISTORY_TABLES = frozenset(
-    {"actor", "actor_role", "topic", "policy", "policy_relation", "source", "stance", "evidence"}
-)
 
 
 def _not_edited(table: Table) -> ColumnElement[bool]:
@@ -240,8 +238,9 @@ async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadRe
         key=["slug"],
     )
     actor_ids = await _ids(connection, _table(Actor))
-    await _sync_aliases(connection, data.actors, actor_ids)
-    await _sync_roles(connection, data.actors, actor_ids)
+    edited_actors = await _edited_ids(connection, "actor")
+    await _sync_aliases(connection, data.actors, actor_ids, edited_actors)
+    await _sync_roles(connection, data.actors, actor_ids, edited_actors)
     await _upsert(
         connection,
         _table(Policy),
@@ -295,9 +294,10 @@ def _source_row(source: SeedSource) -> dict[str, Any]:
     }
 
 
-async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
+async def _sync_aliases(
+    connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int], edited: set[int]
+) -> None:
     table = _table(ActorAlias)
-    edited = await _edited_ids(connection, "actor")
     wanted = {(actor_ids[a.slug], alias) for a in actors for alias in a.aliases if actor_ids[a.slug] not in edited}
     seeded = [actor_ids[a.slug] for a in actors]
     existing = {
@@ -309,9 +309,10 @@ async def _sync_aliases(connection: AsyncConnection, actors: list[SeedActor], ac
         await connection.execute(insert(table).values([{"actor_id": a, "alias": alias} for a, alias in missing]))
 
 
-async def _sync_roles(connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int]) -> None:
+async def _sync_roles(
+    connection: AsyncConnection, actors: list[SeedActor], actor_ids: dict[str, int], edited: set[int]
+) -> None:
     table = _table(ActorRole)
-    edited = await _edited_ids(connection, "actor")
     rows = [
         {
             "actor_id": actor_ids[a.slug],

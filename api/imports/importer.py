@@ -44,11 +44,9 @@ from api.policies.writes import relation_errors, topic_errors
 from api.sources.writes import division_errors
 from api.stances.writes import stance_errors
 from db.enums import Ambiguity, SourceKind, VoteOption
+from db.models import HISTORY_TABLES
 
 STAGE_BATCH = 5_000
-HISTORY_TABLES = frozenset(
-    {"topic", "actor", "actor_role", "policy", "policy_relation", "source", "division_policy", "stance", "evidence"}
-)
 DIVISION = SourceKind.PARLIAMENTARY_DIVISION
 SHOWN = 5
 """How many stances an error about a division link names before saying how many more there are."""
