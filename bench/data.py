@@ -25,7 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from api.imports.rebuild import create, drop, secondary_definitions
 from api.migrations import head_revision, upgrade_to_head
+from api.search_index import index_backlog
 from db.engine import asyncpg_url, plain_url
 
 FIRST_DAY = date(2010, 1, 1)
@@ -120,6 +122,7 @@ class LoadReport:
     generate_and_copy_s: float = 0.0
     rebuild_s: float = 0.0
     vacuum_analyze_s: float = 0.0
+    search_index_s: float = 0.0  # filling in the search vectors after the load (two connections)
     small_tables_s: float = 0.0
     migrate_s: float = 0.0
     rebuild_detail: dict[str, float] = field(default_factory=dict)
@@ -323,62 +326,6 @@ async def _load_small_tables(connection: asyncpg.Connection, shape: Shape) -> No
     await connection.copy_records_to_table("policy_topic", records=links, columns=["policy_id", "topic_id"])
 
 
-@dataclass(frozen=True, slots=True)
-class Definition:
-    table: str
-    name: str
-    kind: str  # "unique", "index" or "foreign_key"
-    sql: str
-
-
-async def _secondary_definitions(connection: asyncpg.Connection) -> list[Definition]:
-    """Every unique constraint, foreign key and plain index on the bulk tables except the primary keys."""
-    constraints = await connection.fetch(
-        """
-        SELECT c.conrelid::regclass::text AS tbl, c.conname, c.contype, pg_get_constraintdef(c.oid) AS def
-        FROM pg_constraint c
-        WHERE c.contype IN ('u', 'f')
-          AND (c.conrelid = ANY($1::regclass[]) OR c.confrelid = ANY($1::regclass[]))
-        """,
-        list(BULK_TABLES),
-    )
-    indexes = await connection.fetch(
-        """
-        SELECT i.indrelid::regclass::text AS tbl, i.indexrelid::regclass::text AS name,
-               pg_get_indexdef(i.indexrelid) AS def
-        FROM pg_index i
-        WHERE i.indrelid = ANY($1::regclass[])
-          AND NOT EXISTS (
-              SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')
-          )
-        """,
-        list(BULK_TABLES),
-    )
-    found = [
-        Definition(row["tbl"], row["conname"], "unique" if row["contype"] == "u" else "foreign_key", row["def"])
-        for row in constraints
-    ]
-    found += [Definition(row["tbl"], row["name"], "index", row["def"]) for row in indexes]
-    return found
-
-
-async def _drop(connection: asyncpg.Connection, definitions: list[Definition]) -> None:
-    for item in sorted(definitions, key=lambda d: d.kind != "foreign_key"):  # foreign keys first
-        if item.kind == "index":
-            await connection.execute(f'DROP INDEX "{item.name}"')
-        else:
-            await connection.execute(f'ALTER TABLE "{item.table}" DROP CONSTRAINT "{item.name}"')
-
-
-async def _create(connection: asyncpg.Connection, item: Definition, timings: dict[str, float]) -> None:
-    started = time.perf_counter()
-    if item.kind == "index":
-        await connection.execute(item.sql)
-    else:
-        await connection.execute(f'ALTER TABLE "{item.table}" ADD CONSTRAINT "{item.name}" {item.sql}')
-    timings[item.name] = round(time.perf_counter() - started, 2)
-
-
 async def _copy_frozen(
     connection: asyncpg.Connection,
     table: str,
@@ -411,10 +358,10 @@ async def load(url: str, shape: Shape, report: LoadReport, cpu: Callable[[], flo
         await _load_small_tables(first, shape)
         report.small_tables_s = time.perf_counter() - started
 
-        definitions = await _secondary_definitions(first)
+        definitions = await secondary_definitions(first, BULK_TABLES, foreign_keys=True)
         for table in BULK_TABLES:
             await first.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-        await _drop(first, definitions)
+        await drop(first, definitions)
 
         started = time.perf_counter()
         await asyncio.gather(
@@ -429,12 +376,12 @@ async def load(url: str, shape: Shape, report: LoadReport, cpu: Callable[[], flo
         async def rebuild(connection: asyncpg.Connection, table: str) -> None:
             for item in definitions:
                 if item.table == table and item.kind != "foreign_key":
-                    await _create(connection, item, timings)
+                    await create(connection, item, timings)
 
         await asyncio.gather(rebuild(first, "stance"), rebuild(second, "evidence"))
         for item in definitions:
             if item.kind == "foreign_key":
-                await _create(first, item, timings)
+                await create(first, item, timings)
         report.rebuild_s = time.perf_counter() - started
         report.rebuild_detail = timings
         report.client_cpu_seconds = time.process_time() - client_before
@@ -443,6 +390,9 @@ async def load(url: str, shape: Shape, report: LoadReport, cpu: Callable[[], flo
 
         for table in BULK_TABLES:
             await first.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+        started = time.perf_counter()  # the search vectors, as the API's indexer fills them after an import
+        await asyncio.gather(index_backlog(first, ["stance"]), index_backlog(second, ["evidence"]))
+        report.search_index_s = time.perf_counter() - started
         await first.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE id = 1")
         for table in ("source", "actor", "policy", "topic", "stance", "evidence"):
             await first.execute(

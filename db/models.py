@@ -259,6 +259,8 @@ class Stance(Timestamped, Base):
         Index("ix_stance_policy_stated", "policy_id", "stated_on", "id"),
         Index("ix_stance_stated_on_id", "stated_on", "id"),
         Index("ix_stance_search_vector", "search_vector", postgresql_using="gin"),
+        # rows whose vector the search indexer has yet to fill in (bulk imports), searched by computing it
+        Index("ix_stance_search_backlog", "id", postgresql_where=sql_text("search_vector IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -276,9 +278,8 @@ class Stance(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     retracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retraction_reason: Mapped[str | None] = mapped_column(Text)
-    search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, summary)", persisted=True)
-    )
+    # to_tsvector('positions', summary), set by a trigger (migration 0007); null until indexed after an import
+    search_vector: Mapped[str | None] = mapped_column(TSVECTOR)
 
     actor: Mapped[Actor] = relationship(lazy="raise")
     policy: Mapped[Policy] = relationship(lazy="raise")
@@ -306,6 +307,7 @@ class Evidence(Timestamped, Base):
         Index("ix_evidence_source_id", "source_id"),
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_evidence_search_backlog", "id", postgresql_where=sql_text("search_vector IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -318,7 +320,8 @@ class Evidence(Timestamped, Base):
     char_start: Mapped[int | None] = mapped_column(BigInteger)
     char_end: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
-    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(f"{SEARCH_VECTOR_FUNCTION}(text)", persisted=True))
+    # positions_tsvector(text), set by a trigger (migration 0007); null until indexed after an import
+    search_vector: Mapped[str | None] = mapped_column(TSVECTOR)
     # How the voter (the speaker, or the stance's actor) is recorded in the division (the source); votes only.
     vote_option: Mapped[VoteOption | None] = mapped_column(enum_column(VoteOption, "vote_option"))
 

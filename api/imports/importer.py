@@ -25,6 +25,7 @@ import msgspec
 from api.actors.writes import role_errors
 from api.divisions.rules import contradiction
 from api.errors import InvalidField
+from api.imports import rebuild
 from api.imports.bundle import (
     ADMIN_TYPES,
     DivisionPolicyRecord,
@@ -175,13 +176,58 @@ def _take(
     records.taken.append((line, record))
 
 
+class _StanceSkim(msgspec.Struct):
+    """What the first pass reads of a stance line: that it is one, and the sources its evidence cites."""
+
+    type: Any = None
+    evidence: Any = None
+
+
+class _Kind(msgspec.Struct):
+    type: Any = None
+
+
+_skim = msgspec.json.Decoder(_StanceSkim)
+_kind = msgspec.json.Decoder(_Kind)
+
+
+def _is_stance(raw: bytes) -> bool:
+    """Whether ``_cited_by_stance`` reads the line as a stance (only its type decoded)."""
+    if b'"stance"' not in raw:
+        return False
+    try:
+        return bool(_kind.decode(raw).type == "stance")
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+        return False
+
+
+def _cited_by_stance(raw: bytes) -> list[str] | None:
+    """The source slugs a stance line cites, or None when the line is not (readably) a stance: the first pass
+    leaves stances to the second, which decodes, validates and reports them."""
+    if b'"stance"' not in raw:
+        return None
+    try:
+        skim = _skim.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+        return None
+    if skim.type != "stance":
+        return None
+    evidence = skim.evidence if isinstance(skim.evidence, list) else []
+    return [item["source"] for item in evidence if isinstance(item, dict) and isinstance(item.get("source"), str)]
+
+
 def _first_pass(path: Path, options: ImportOptions, result: ImportResult) -> _Records:
     records = _Records()
     for line, raw in bundle_lines(path, options.progress):
         result.records += 1
         value = _with_references(raw)
         if value is None:
-            _take(line, decode_line(line, raw), options, result, records)
+            cited = _cited_by_stance(raw)
+            if cited is None:
+                _take(line, decode_line(line, raw), options, result, records)
+            else:
+                records.stance_lines += 1
+                records.cited_sources.update(cited)
             continue
         found = references(value)
         records.wanted.update(key for _, key in found)
@@ -695,7 +741,10 @@ def _decode_stance(line: int, raw: bytes, resolved: dict[Key, str]) -> StanceRec
     value = _with_references(raw)
     if value is None:
         record = decode_line(line, raw)
-        return record if isinstance(record, StanceRecord) else None
+        if isinstance(record, StanceRecord):
+            return record
+        # not a stance, or not readable as one: the first pass took or reported it
+        return record if isinstance(record, RecordError) and _is_stance(raw) else None
     if value.get("type") != "stance":
         return None
     errors = rewrite(value, resolved)
@@ -854,17 +903,7 @@ async def _apply_stances(conn: asyncpg.Connection, options: ImportOptions, resul
         "i.stated_on_inferred, i.summary, coalesce(i.retracted_at, s.retracted_at), "
         "coalesce(i.retraction_reason, s.retraction_reason))"
     )
-    created = await conn.fetchval(
-        f"WITH ins AS (INSERT INTO stance (slug, {STANCE_VALUES}) "
-        f"SELECT i.slug, {', '.join('i.' + c for c in STANCE_VALUES.split(', '))} FROM import_stance AS i "
-        "WHERE NOT EXISTS (SELECT 1 FROM stance AS s WHERE s.slug = i.slug) ORDER BY i.line RETURNING *), "
-        "rev AS (INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
-        "SELECT 'stance', id, 'create', NULL, to_jsonb(ins) - 'search_vector', $1, $2 FROM ins) "
-        "SELECT count(*) FROM ins",
-        options.author,
-        options.import_id,
-    )
-    _record(result, "stance", staged, created, _row_count(updated))
+    stances_updated = _row_count(updated)
     updated = await conn.execute(
         f"UPDATE evidence AS e SET ({EVIDENCE_VALUES}, version, updated_at) = "
         f"({', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))}, e.version + 1, now()) "
@@ -872,19 +911,90 @@ async def _apply_stances(conn: asyncpg.Connection, options: ImportOptions, resul
         f"({', '.join('e.' + c for c in EVIDENCE_VALUES.split(', '))}) IS DISTINCT FROM "
         f"({', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))})"
     )
+    evidence_updated = _row_count(updated)
+    triggers_off = await _without_row_triggers(conn)
+    rebuilt = await _drop_for_rebuild(conn) if triggers_off else []
+    created = await conn.fetchval(
+        f"WITH ins AS (INSERT INTO stance (slug, {STANCE_VALUES}) "
+        f"SELECT i.slug, {', '.join('i.' + c for c in STANCE_VALUES.split(', '))} FROM import_stance AS i "
+        "WHERE NOT EXISTS (SELECT 1 FROM stance AS s WHERE s.slug = i.slug) ORDER BY i.line "
+        f"RETURNING id, slug, {STANCE_VALUES}, created_at, updated_at, version), "
+        "rev AS (INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
+        "SELECT 'stance', id, 'create', NULL, to_jsonb(ins), $1, $2 FROM ins) "
+        "SELECT count(*) FROM ins",
+        options.author,
+        options.import_id,
+    )
+    _record(result, "stance", staged, created, stances_updated)
     created = await conn.fetchval(
         f"WITH ins AS (INSERT INTO evidence (slug, stance_id, {EVIDENCE_VALUES}) "
         f"SELECT i.slug, s.id, {', '.join('i.' + c for c in EVIDENCE_VALUES.split(', '))} "
         "FROM import_evidence AS i JOIN stance AS s ON s.slug = i.stance_slug "
         "WHERE NOT EXISTS (SELECT 1 FROM evidence AS e WHERE e.slug = i.slug) "
-        "ORDER BY i.line, length(i.slug), i.slug RETURNING *), "
+        "ORDER BY i.line, length(i.slug), i.slug "
+        f"RETURNING id, slug, stance_id, {EVIDENCE_VALUES}, created_at, updated_at, version), "
         "rev AS (INSERT INTO revision (entity_type, entity_id, action, before, after, author, import_id) "
-        "SELECT 'evidence', id, 'create', NULL, to_jsonb(ins) - 'search_vector', $1, $2 FROM ins) "
+        "SELECT 'evidence', id, 'create', NULL, to_jsonb(ins), $1, $2 FROM ins) "
         "SELECT count(*) FROM ins",
         options.author,
         options.import_id,
     )
-    _record(result, "evidence", staged_evidence, created, _row_count(updated))
+    _record(result, "evidence", staged_evidence, created, evidence_updated)
+    for item in rebuilt:
+        await rebuild.create(conn, item)
+    if triggers_off:
+        await conn.execute("SET LOCAL session_replication_role = origin")
+
+
+REBUILD_FROM = 20_000
+"""The fewest new stances for which an import that at least doubles the table rebuilds its indexes."""
+
+
+async def _drop_for_rebuild(conn: asyncpg.Connection) -> list[rebuild.Definition]:
+    """When the new stances at least double the stance table (a first load, above all), lock the stance and
+    evidence tables (and the revision table if it doubles too) for the rest of the import, drop their
+    secondary indexes and unique constraints, and return what to build again once the rows are in."""
+    new = await conn.fetchval(
+        "SELECT count(*) FROM import_stance AS i WHERE NOT EXISTS (SELECT 1 FROM stance AS s WHERE s.slug = i.slug)"
+    )
+    if new < REBUILD_FROM or new < await conn.fetchval("SELECT count(*) FROM stance"):
+        return []
+    tables: tuple[str, ...] = ("stance", "evidence")
+    if 2 * new >= await conn.fetchval("SELECT count(*) FROM revision"):
+        tables += ("revision",)
+    await conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+    await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    definitions = await rebuild.secondary_definitions(conn, tables, foreign_keys=False)
+    await rebuild.drop(conn, definitions)
+    return definitions
+
+
+async def _without_row_triggers(conn: asyncpg.Connection) -> bool:
+    """Switch this transaction's row triggers off (``session_replication_role = replica``) when the role may,
+    after locking every row the staged stances and evidence refer to (``FOR KEY SHARE``, as the foreign-key
+    triggers would, but once per referenced row instead of once per inserted row). False, triggers left on,
+    when the role may not or a referenced row is gone."""
+    allowed = await conn.fetchval(
+        "SELECT current_setting('is_superuser') = 'on' OR has_parameter_privilege('session_replication_role', 'SET')"
+    )
+    if not allowed:
+        return False
+    present = await conn.fetchval(
+        "SELECT (SELECT count(*) FROM (SELECT id FROM actor WHERE id IN (SELECT actor_id FROM import_stance "
+        "UNION SELECT speaker_actor_id FROM import_evidence) FOR KEY SHARE) AS a) = (SELECT count(*) FROM "
+        "(SELECT actor_id FROM import_stance UNION SELECT speaker_actor_id FROM import_evidence "
+        "WHERE speaker_actor_id IS NOT NULL) AS r) "
+        "AND (SELECT count(*) FROM (SELECT id FROM policy WHERE id IN (SELECT policy_id FROM import_stance) "
+        "FOR KEY SHARE) AS p) = (SELECT count(DISTINCT policy_id) FROM import_stance) "
+        "AND (SELECT count(*) FROM (SELECT id FROM source WHERE id IN (SELECT source_id FROM import_evidence) "
+        "FOR KEY SHARE) AS s) = (SELECT count(DISTINCT source_id) FROM import_evidence) "
+        "AND (SELECT count(*) FROM (SELECT id FROM stance WHERE slug IN (SELECT stance_slug FROM import_evidence) "
+        "FOR KEY SHARE) AS t) = (SELECT count(*) FROM stance WHERE slug IN (SELECT stance_slug FROM import_evidence))"
+    )
+    if not present:
+        return False
+    await conn.execute("SET LOCAL session_replication_role = replica")
+    return True
 
 
 def _row_count(status: str) -> int:

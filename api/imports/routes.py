@@ -16,6 +16,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import asyncpg
 from litestar import Controller, Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
@@ -31,6 +32,8 @@ from api.imports.jobs import create_pending_job, fail_interrupted_jobs, import_n
 from api.imports.schemas import ImportReport, ImportState
 from api.openapi import WRITE_SECURITY, problem_responses
 from api.params import AsRecorded, recorded_at
+from api.settings import Settings
+from db.engine import plain_url
 from db.enums import KeyScope
 
 NDJSON = "application/x-ndjson"
@@ -68,6 +71,17 @@ def imports_lifespan() -> Callable[[Litestar], AbstractAsyncContextManager[None]
                 await asyncio.gather(*tasks, return_exceptions=True)
 
     return lifespan
+
+
+async def _import_connection(state: State) -> asyncpg.Connection:
+    """A connection of the import's own, outside the request pool and its time limits: a large import runs
+    statements (and stays in Python between them) far longer than ``POSITIONS_DB_STATEMENT_TIMEOUT``."""
+    settings: Settings = state.settings
+    return await asyncpg.connect(
+        plain_url(settings.database_url),
+        timeout=settings.db_connect_timeout,
+        server_settings={"statement_timeout": "0", "idle_in_transaction_session_timeout": "0"},
+    )
 
 
 def _discard(path: Path) -> None:
@@ -156,10 +170,10 @@ class ImportController(Controller):
         if "respond-async" in request.headers.get("prefer", "").lower():
             return await self._start_job(state, path, editor.name, editor.key_id, admin, partial, dry_run)
         try:
-            async with state.engine.connect() as connection:
-                raw = await connection.get_raw_connection()
+            conn = await _import_connection(state)
+            try:
                 result = await import_now(
-                    raw.driver_connection,
+                    conn,
                     path,
                     author=editor.name,
                     key_id=editor.key_id,
@@ -167,22 +181,23 @@ class ImportController(Controller):
                     partial=partial,
                     dry_run=dry_run,
                 )
+            finally:
+                await conn.close()
         except ImportRejected as rejected:
             raise _rejected(rejected) from None
         finally:
             _discard(path)
+        state.search_index_wake.set()
         return Response(result, status_code=200)
 
     async def _start_job(
         self, state: State, path: Path, author: str, key_id: int, admin: bool, partial: bool, dry_run: bool
     ) -> Response[ImportReport]:
-        connection = await state.engine.connect()
+        conn = await _import_connection(state)
         try:
-            raw = await connection.get_raw_connection()
-            conn = raw.driver_connection
             job_id = await create_pending_job(conn, author=author, key_id=key_id, partial=partial, dry_run=dry_run)
         except BaseException:
-            await connection.close()
+            await conn.close()
             _discard(path)
             raise
 
@@ -190,8 +205,9 @@ class ImportController(Controller):
             try:
                 await run_job(conn, job_id, path, author=author, admin=admin, partial=partial, dry_run=dry_run)
             finally:
-                await connection.close()
+                await conn.close()
                 _discard(path)
+                state.search_index_wake.set()
 
         tasks: set[asyncio.Task[None]] = state.import_tasks
         task = asyncio.get_running_loop().create_task(run())

@@ -40,6 +40,9 @@ async def test_an_actor_carries_identifiers_in_lists_and_detail(writer: Client, 
     assert [item["slug"] for item in by_urn["items"]] == ["ann-member"]
     nobody = (await writer.get("/v1/actors", params={"identifier": "parlparse:uk.org.publicwhip/person/1"})).json()
     assert nobody["items"] == []
+    spaced = await writer.get("/v1/actors", params={"identifier": "parlparse: uk.org.publicwhip/person/10001 "})
+    assert spaced.status_code == 200  # no record can carry it: it matches nothing, it is not malformed
+    assert spaced.json()["items"] == []
     # seed actors have none
     assert (await writer.get("/v1/actors/edi-rama")).json()["identifiers"] == []
 
