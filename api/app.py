@@ -24,7 +24,6 @@ from api.middleware import add_response_headers, check_request, request_context_
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
 from api.policies.routes import PolicyController, TopicController
-from api.search_index import search_index_lifespan
 from api.settings import Settings
 from api.sources.routes import SourceController
 from api.stances.routes import StanceController
@@ -58,11 +57,7 @@ def create_app(settings: Settings) -> Litestar:
             "pg": Provide(provide_pg),
             "write": Provide(provide_write),
         },
-        lifespan=[
-            engine_lifespan(settings.database_url, settings.pool_size),
-            imports_lifespan(),
-            search_index_lifespan(settings.search_index_interval),
-        ],
+        lifespan=[engine_lifespan(settings.database_url, settings.pool_size), imports_lifespan()],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware],
         before_send=[add_response_headers],

@@ -32,8 +32,6 @@ class Settings:
     db_statement_timeout: float = 5.0
     db_idle_in_transaction_timeout: float = 30.0
     ready_timeout: float = 2.0
-    # Seconds between rounds of the background search indexer (api.search_index); 0 switches it off.
-    search_index_interval: float = 5.0
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -50,7 +48,6 @@ class Settings:
             db_statement_timeout=float(os.environ.get("POSITIONS_DB_STATEMENT_TIMEOUT", "5")),
             db_idle_in_transaction_timeout=float(os.environ.get("POSITIONS_DB_IDLE_IN_TRANSACTION_TIMEOUT", "30")),
             ready_timeout=float(os.environ.get("POSITIONS_READY_TIMEOUT", "2")),
-            search_index_interval=float(os.environ.get("POSITIONS_SEARCH_INDEX_INTERVAL", "5")),
         )
 
 

@@ -135,7 +135,7 @@ def prepare_database(
             f"  migrated in {report.migrate_s:.1f} s; loaded {shape.stances:,} stances with evidence in"
             f" {report.load_s:.1f} s = {report.stances_per_second:,.0f} stances/s"
             f" (COPY {report.generate_and_copy_s:.1f} s, indexes and constraints {report.rebuild_s:.1f} s);"
-            f" search vectors {report.search_index_s:.1f} s; VACUUM (ANALYZE) {report.vacuum_analyze_s:.1f} s",
+            f" VACUUM (ANALYZE) {report.vacuum_analyze_s:.1f} s",
             flush=True,
         )
         if report.cpu_seconds is not None:

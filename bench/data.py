@@ -4,8 +4,8 @@ The shape: ``actors`` actors, ``policies`` policies, ``sources`` sources, and ``
 uniformly over every (actor, policy) pair and over 2010-2025, each with exactly one piece of evidence.
 Stances are generated in date order (ids rise with ``stated_on``), as a real table grows, so one actor's
 stances are scattered over the whole table. Text lengths default to the seed dataset's (about 20 words
-for a summary and 20 for a quote), because the generated ``search_vector`` columns make the load cost
-grow with the number of words.
+for a summary and 20 for a quote), because the full-text indexes make the load cost grow with the number of
+words.
 
 The load drops the secondary indexes and constraints of ``stance`` and ``evidence`` (keeping the primary
 keys), disables their statement-level triggers, COPYs both tables at once on two connections (each with
@@ -27,7 +27,6 @@ import asyncpg
 
 from api.imports.rebuild import create, drop, secondary_definitions
 from api.migrations import head_revision, upgrade_to_head
-from api.search_index import index_backlog
 from db.engine import asyncpg_url, plain_url
 
 FIRST_DAY = date(2010, 1, 1)
@@ -122,7 +121,6 @@ class LoadReport:
     generate_and_copy_s: float = 0.0
     rebuild_s: float = 0.0
     vacuum_analyze_s: float = 0.0
-    search_index_s: float = 0.0  # filling in the search vectors after the load (two connections)
     small_tables_s: float = 0.0
     migrate_s: float = 0.0
     rebuild_detail: dict[str, float] = field(default_factory=dict)
@@ -390,9 +388,6 @@ async def load(url: str, shape: Shape, report: LoadReport, cpu: Callable[[], flo
 
         for table in BULK_TABLES:
             await first.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
-        started = time.perf_counter()  # the search vectors, as the API's indexer fills them after an import
-        await asyncio.gather(index_backlog(first, ["stance"]), index_backlog(second, ["evidence"]))
-        report.search_index_s = time.perf_counter() - started
         await first.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE id = 1")
         for table in ("source", "actor", "policy", "topic", "stance", "evidence"):
             await first.execute(

@@ -6,8 +6,8 @@ then a second bundle of N other stances into the database that now holds N, then
 
 It creates (and drops first) the database ``positions_import_bench`` on that server, migrates it, writes the
 bundles to ``bench/results/import-<N>-<words>w[-b].jsonl`` and prints, for each load, the wall time of the
-import (its transaction committed: stances, evidence, revisions and the data version) and stances/s, and the
-time the search indexer then takes to fill in the vectors the import left for later (``api.search_index``).
+import (its transaction committed: stances, evidence, revisions, indexes and the data version) and stances/s,
+then times a few full-text searches (``q=``'s conditions) on the loaded database.
 """
 
 import argparse
@@ -22,7 +22,6 @@ import msgspec
 
 from api.imports.jobs import import_now
 from api.migrations import upgrade_to_head
-from api.search_index import index_backlog
 from db.engine import asyncpg_url, plain_url
 
 WORDS = [
@@ -75,16 +74,42 @@ def write_bundle(path: Path, stances: int, actors: int, policies: int, words: in
             out.write(encode(stance) + b"\n")
 
 
-async def _load(url: str, path: Path) -> tuple[float, float, dict[str, object]]:
-    """Seconds to import, seconds to fill in the search vectors after, and the stance counts."""
+async def _load(url: str, path: Path) -> tuple[float, dict[str, object]]:
+    """Seconds to import, and the stance counts."""
     conn = await asyncpg.connect(plain_url(url))
     try:
         started = time.perf_counter()
         report = await import_now(conn, path, author="bench", key_id=None, admin=True)
-        imported = time.perf_counter() - started
-        started = time.perf_counter()
-        await index_backlog(conn)
-        return imported, time.perf_counter() - started, msgspec.to_builtins(report.counts)["stance"]
+        return time.perf_counter() - started, msgspec.to_builtins(report.counts)["stance"]
+    finally:
+        await conn.close()
+
+
+SEARCHES = ("border levy", '"return hubs"', "asylum -deal")
+
+
+async def _search_times(url: str) -> list[tuple[str, str, float, int]]:
+    """(table, query, best of five ms, rows) for stance summaries and evidence texts, as ``q=`` searches them."""
+    conn = await asyncpg.connect(plain_url(url))
+    try:
+        await conn.execute("ANALYZE stance, evidence")
+        timings = []
+        for table, condition in (
+            ("stance", "to_tsvector('positions'::regconfig, t.summary) @@ q"),
+            ("evidence", "positions_tsvector('positions'::regconfig, t.text) @@ q"),
+        ):
+            for query in SEARCHES:
+                sql = (
+                    f"SELECT count(*) FROM (SELECT t.id FROM {table} AS t, websearch_to_tsquery('positions', $1) AS q "
+                    f"WHERE {condition} ORDER BY t.id LIMIT 100) AS page"
+                )
+                best, rows = float("inf"), 0
+                for _ in range(5):
+                    started = time.perf_counter()
+                    rows = await conn.fetchval(sql, query)
+                    best = min(best, time.perf_counter() - started)
+                timings.append((table, query, best * 1000, rows))
+        return timings
     finally:
         await conn.close()
 
@@ -123,12 +148,10 @@ def main() -> None:
         ("the first bundle again (all unchanged)", first),
     )
     for label, path in loads:
-        imported, indexed, counts = asyncio.run(_load(url, path))
-        print(
-            f"{label}: {imported:.1f} s, {args.stances / imported:,.0f} stances/s "
-            f"(search vectors filled in after: {indexed:.1f} s); stances {counts}",
-            flush=True,
-        )
+        imported, counts = asyncio.run(_load(url, path))
+        print(f"{label}: {imported:.1f} s, {args.stances / imported:,.0f} stances/s; stances {counts}", flush=True)
+    for table, query, ms, rows in asyncio.run(_search_times(url)):
+        print(f"search {table} for {query!r}: {ms:.1f} ms (first {rows} of the matches)")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ SQLAlchemy statements take ``as_recorded(Model, moment)``, an alias over the sam
 from datetime import UTC, datetime
 from typing import TypeVar, cast
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, Table, and_, func, or_, text
+from sqlalchemy import SQLColumnExpression, Table, func, text
 from sqlalchemy.orm import aliased
 
 from db.base import Base
@@ -75,26 +75,3 @@ def search_vector(
     if moment is None:
         return stored
     return getattr(func, SEARCH_VECTOR_FUNCTION)(source)  # type: ignore[no-any-return]
-
-
-def search_matches(
-    stored: SQLColumnExpression[str | None],
-    source: SQLColumnExpression[str],
-    moment: datetime | None,
-    tsquery: SQLColumnExpression[str],
-) -> ColumnElement[bool]:
-    """Whether a stance's or an evidence's text matches ``tsquery``: through its stored (indexed) vector, or, for
-    a row the search indexer has not reached yet (null vector, after a bulk import) and for rows rebuilt from
-    history, through a vector computed on the fly by the same function."""
-    computed = getattr(func, SEARCH_VECTOR_FUNCTION)(source).op("@@")(tsquery)
-    if moment is not None:
-        return computed  # type: ignore[no-any-return]
-    return or_(stored.op("@@")(tsquery), and_(stored.is_(None), computed))
-
-
-def search_matches_sql(alias: str, source: str, tsquery: str, *, recorded: bool) -> str:
-    """``search_matches`` for SQL text, over ``alias``'s ``source`` column."""
-    computed = f"{SEARCH_VECTOR_FUNCTION}({alias}.{source}) @@ {tsquery}"
-    if recorded:
-        return computed
-    return f"({alias}.search_vector @@ {tsquery} OR ({alias}.search_vector IS NULL AND {computed}))"

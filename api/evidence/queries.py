@@ -16,7 +16,8 @@ from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
 from api.refs import PolicyRef, position_label
 from db.enums import EvidenceKind
 from db.models import TEXT_SEARCH_CONFIG
-from db.snapshots import recorded_moment, relations, search_matches_sql
+from db.search import evidence_matches_sql
+from db.snapshots import recorded_moment, relations
 
 MOMENT = ":as_recorded"
 """The bind parameter of the ``as_recorded`` timestamp in these statements."""
@@ -112,7 +113,7 @@ async def list_evidence(
         params["as_recorded"] = recorded_moment(as_recorded_at)
     if q:
         tsquery = f"websearch_to_tsquery('{TEXT_SEARCH_CONFIG}', :q)"
-        filters.append(search_matches_sql("ev", "text", tsquery, recorded=as_recorded_at is not None))
+        filters.append(evidence_matches_sql("ev", tsquery))
         params["q"] = q
     conditions: list[tuple[str, str, object]] = [
         ("s.actor_id = :actor_id", "actor_id", actor_id),

@@ -98,7 +98,6 @@ async def _import(url: str, path: Path, args: argparse.Namespace) -> int:
             progress=progress,
         )
     except ImportRejected as rejected:
-        await conn.close()
         if progress:
             progress.close()
         for error in rejected.result.errors:
@@ -110,16 +109,11 @@ async def _import(url: str, path: Path, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    except BaseException:
+    finally:
         await conn.close()
-        raise
     if progress:
         progress.close()
     elapsed = time.monotonic() - started
-    try:
-        indexed, index_time = (0, 0.0) if report.dry_run else await _fill_search_index(conn)
-    finally:
-        await conn.close()
     for error in report.errors:
         for field in error.errors:
             print(f"line {error.line}: {error.type or '?'} {error.key or ''}: {field.name}: {field.message}")
@@ -136,18 +130,7 @@ async def _import(url: str, path: Path, args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
-    if indexed:
-        print(f"search index: {indexed:,} vectors filled in {index_time:.1f} s", file=sys.stderr)
     return 0
-
-
-async def _fill_search_index(conn: asyncpg.Connection) -> tuple[int, float]:
-    """Fill in the search vectors the import left for later (see ``api.search_index``), so that the command
-    ends with everything searchable; the API's background indexer would otherwise do it."""
-    from api.search_index import index_backlog
-
-    started = time.monotonic()
-    return await index_backlog(conn), time.monotonic() - started
 
 
 def command_import(url: str, args: argparse.Namespace) -> int:

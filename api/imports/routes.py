@@ -187,7 +187,6 @@ class ImportController(Controller):
             raise _rejected(rejected) from None
         finally:
             _discard(path)
-        state.search_index_wake.set()
         return Response(result, status_code=200)
 
     async def _start_job(
@@ -207,7 +206,6 @@ class ImportController(Controller):
             finally:
                 await conn.close()
                 _discard(path)
-                state.search_index_wake.set()
 
         tasks: set[asyncio.Task[None]] = state.import_tasks
         task = asyncio.get_running_loop().create_task(run())

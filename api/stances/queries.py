@@ -11,7 +11,8 @@ from api.evidence.queries import evidence_by_stance
 from api.refs import ActorRef, PolicyRef, position_label
 from api.stances.schemas import StanceWithEvidence
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Stance, policy_topic
-from db.snapshots import as_recorded, search_matches
+from db.search import evidence_matches, stance_matches
+from db.snapshots import as_recorded
 
 
 def _stance_query(
@@ -92,11 +93,11 @@ async def list_stances(
         tsquery = func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)
         query = query.where(
             or_(
-                search_matches(stance.search_vector, stance.summary, as_recorded_at, tsquery),
+                stance_matches(stance.summary, tsquery),
                 select(evidence.id)
                 .where(
                     evidence.stance_id == stance.id,
-                    search_matches(evidence.search_vector, evidence.text, as_recorded_at, tsquery),
+                    evidence_matches(evidence.text, tsquery),
                 )
                 .exists(),
             )
