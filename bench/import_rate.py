@@ -94,10 +94,8 @@ async def _search_times(url: str) -> list[tuple[str, str, float, int]]:
     try:
         await conn.execute("ANALYZE stance, evidence")
         timings = []
-        for table, condition in (
-            ("stance", "to_tsvector('positions'::regconfig, t.summary) @@ q"),
-            ("evidence", "positions_tsvector('positions'::regconfig, t.text) @@ q"),
-        ):
+        for table in ("stance", "evidence"):
+            condition = "t.search_vector @@ q"
             for query in SEARCHES:
                 sql = (
                     f"SELECT count(*) FROM (SELECT t.id FROM {table} AS t, websearch_to_tsquery('positions', $1) AS q "

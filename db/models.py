@@ -48,10 +48,6 @@ SEARCH_VECTOR_FUNCTION = "positions_tsvector"
 """SQL function (migration 0004) building a stored tsvector: ``to_tsvector`` for texts up to 20,000 characters,
 and for longer ones a vector whose word positions stay exact within overlapping windows (PostgreSQL caps
 positions at 16,383, which would otherwise break phrase search late in a long text)."""
-STANCE_VECTOR = f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, {{column}})"
-EVIDENCE_VECTOR = f"{SEARCH_VECTOR_FUNCTION}('{TEXT_SEARCH_CONFIG}'::regconfig, {{column}})"
-"""The expressions the full-text indexes of stances and evidence are built over (migration 0007), with
-``{column}`` for the searched column: a query must use the very expression for the index to serve it."""
 SCHEME_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
 
 
@@ -262,8 +258,7 @@ class Stance(Timestamped, Base):
         Index("ix_stance_actor_policy_stated", "actor_id", "policy_id", "stated_on", "id"),
         Index("ix_stance_policy_stated", "policy_id", "stated_on", "id"),
         Index("ix_stance_stated_on_id", "stated_on", "id"),
-        # full-text search: the vectors live only in the index (migration 0007); queries use STANCE_VECTOR
-        Index("ix_stance_search_vector", sql_text(STANCE_VECTOR.format(column="summary")), postgresql_using="gin"),
+        Index("ix_stance_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -281,6 +276,9 @@ class Stance(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     retracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retraction_reason: Mapped[str | None] = mapped_column(Text)
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, summary)", persisted=True)
+    )
 
     actor: Mapped[Actor] = relationship(lazy="raise")
     policy: Mapped[Policy] = relationship(lazy="raise")
@@ -307,7 +305,7 @@ class Evidence(Timestamped, Base):
         ),
         Index("ix_evidence_source_id", "source_id"),
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
-        Index("ix_evidence_search_vector", sql_text(EVIDENCE_VECTOR.format(column="text")), postgresql_using="gin"),
+        Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -320,6 +318,7 @@ class Evidence(Timestamped, Base):
     char_start: Mapped[int | None] = mapped_column(BigInteger)
     char_end: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(f"{SEARCH_VECTOR_FUNCTION}(text)", persisted=True))
     # How the voter (the speaker, or the stance's actor) is recorded in the division (the source); votes only.
     vote_option: Mapped[VoteOption | None] = mapped_column(enum_column(VoteOption, "vote_option"))
 

@@ -75,3 +75,10 @@ def search_vector(
     if moment is None:
         return stored
     return getattr(func, SEARCH_VECTOR_FUNCTION)(source)  # type: ignore[no-any-return]
+
+
+def search_vector_sql(alias: str, source: str, *, recorded: bool) -> str:
+    """``search_vector`` for SQL text: ``alias``'s stored tsvector, or one computed from its ``source`` column."""
+    if not recorded:
+        return f"{alias}.search_vector"
+    return f"{SEARCH_VECTOR_FUNCTION}({alias}.{source})"

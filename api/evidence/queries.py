@@ -16,8 +16,7 @@ from api.evidence.schemas import EvidenceDetail, EvidenceItem, StanceRef
 from api.refs import PolicyRef, position_label
 from db.enums import EvidenceKind
 from db.models import TEXT_SEARCH_CONFIG
-from db.search import evidence_matches_sql
-from db.snapshots import recorded_moment, relations
+from db.snapshots import recorded_moment, relations, search_vector_sql
 
 MOMENT = ":as_recorded"
 """The bind parameter of the ``as_recorded`` timestamp in these statements."""
@@ -112,8 +111,8 @@ async def list_evidence(
     if as_recorded_at is not None:
         params["as_recorded"] = recorded_moment(as_recorded_at)
     if q:
-        tsquery = f"websearch_to_tsquery('{TEXT_SEARCH_CONFIG}', :q)"
-        filters.append(evidence_matches_sql("ev", tsquery))
+        vector = search_vector_sql("ev", "text", recorded=as_recorded_at is not None)
+        filters.append(f"{vector} @@ websearch_to_tsquery('{TEXT_SEARCH_CONFIG}', :q)")
         params["q"] = q
     conditions: list[tuple[str, str, object]] = [
         ("s.actor_id = :actor_id", "actor_id", actor_id),

@@ -11,8 +11,7 @@ from api.evidence.queries import evidence_by_stance
 from api.refs import ActorRef, PolicyRef, position_label
 from api.stances.schemas import StanceWithEvidence
 from db.models import TEXT_SEARCH_CONFIG, Actor, Evidence, Policy, Stance, policy_topic
-from db.search import evidence_matches, stance_matches
-from db.snapshots import as_recorded
+from db.snapshots import as_recorded, search_vector
 
 
 def _stance_query(
@@ -93,11 +92,11 @@ async def list_stances(
         tsquery = func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, q)
         query = query.where(
             or_(
-                stance_matches(stance.summary, tsquery),
+                search_vector(stance.search_vector, stance.summary, as_recorded_at).op("@@")(tsquery),
                 select(evidence.id)
                 .where(
                     evidence.stance_id == stance.id,
-                    evidence_matches(evidence.text, tsquery),
+                    search_vector(evidence.search_vector, evidence.text, as_recorded_at).op("@@")(tsquery),
                 )
                 .exists(),
             )

@@ -1,0 +1,51 @@
+"""The response cache: encoded comparison answers, kept in each API process and never recomputed.
+
+An answer is stored under its strong ETag, which is the data version plus a digest of the normalised request
+(path, sorted query, the defaults it resolved, the representation): a write bumps the data version, so it
+invalidates every stored answer by construction, with no purge logic, and an answer is never served for a
+data version other than the one it was asked at. The cache is an LRU bounded by the bytes of the bodies it
+holds (``POSITIONS_RESPONSE_CACHE_BYTES``; 0 switches it off), and counts its hits and misses.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+    """Headers of this answer beyond those every answer of the endpoint carries (a CSV's file name)."""
+
+
+@dataclass(slots=True)
+class ResponseCache:
+    max_bytes: int
+    hits: int = 0
+    misses: int = 0
+    size: int = 0
+    _answers: OrderedDict[str, CachedAnswer] = field(default_factory=OrderedDict)
+
+    def get(self, key: str) -> CachedAnswer | None:
+        answer = self._answers.get(key)
+        if answer is None:
+            self.misses += 1
+            return None
+        self._answers.move_to_end(key)
+        self.hits += 1
+        return answer
+
+    def put(self, key: str, answer: CachedAnswer) -> None:
+        """Keep ``answer`` (an answer larger than the whole budget is not kept), dropping the least recently
+        used ones as the budget needs."""
+        if len(answer.body) > self.max_bytes or key in self._answers:
+            return
+        self._answers[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.max_bytes:
+            _, dropped = self._answers.popitem(last=False)
+            self.size -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._answers)
