@@ -24,6 +24,7 @@ from api.middleware import add_response_headers, check_request, request_context_
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
 from api.policies.routes import PolicyController, TopicController
+from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.sources.routes import SourceController
 from api.stances.routes import StanceController
@@ -65,7 +66,15 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"]),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"head_revision": head_revision(), "settings": settings}),
+        state=State(
+            {
+                "head_revision": head_revision(),
+                "settings": settings,
+                "response_cache": ResponseCache(settings.response_cache_bytes)
+                if settings.response_cache_bytes
+                else None,
+            }
+        ),
         debug=settings.debug,
     )
     enrich(openapi_document(app), declared_endpoints(app))

@@ -32,6 +32,8 @@ class Settings:
     db_statement_timeout: float = 5.0
     db_idle_in_transaction_timeout: float = 30.0
     ready_timeout: float = 2.0
+    # Bytes of encoded comparison answers each process keeps (api.response_cache); 0 switches the cache off.
+    response_cache_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -48,6 +50,7 @@ class Settings:
             db_statement_timeout=float(os.environ.get("POSITIONS_DB_STATEMENT_TIMEOUT", "5")),
             db_idle_in_transaction_timeout=float(os.environ.get("POSITIONS_DB_IDLE_IN_TRANSACTION_TIMEOUT", "30")),
             ready_timeout=float(os.environ.get("POSITIONS_READY_TIMEOUT", "2")),
+            response_cache_bytes=int(os.environ.get("POSITIONS_RESPONSE_CACHE_BYTES", str(64 * 1024 * 1024))),
         )
 
 

@@ -28,6 +28,13 @@ VARIANTS = (
 )
 
 
+REPEATED = 20
+"""Distinct requests in the repeated scenarios, as a newsroom's embeds produce them."""
+UNCACHED = f"compare/actors, {REPEATED} repeated, no cache"
+CACHED = f"compare/actors, {REPEATED} repeated, cache"
+NO_RESPONSE_CACHE = {"POSITIONS_RESPONSE_CACHE_BYTES": "0"}
+
+
 def measure_variants(
     args: argparse.Namespace, url: str, requests: Requests, etag_lines: list[str], pg_pid: int | None
 ) -> list[Scenario]:
@@ -53,7 +60,15 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
     plan = asyncio.run(explain(url, sql, ["actor-1", "actor-2"], LAST_DAY))
     scenarios: list[Scenario] = []
     with (
-        granian("project", PROJECT_TARGET, url, workers=args.workers, ready_path="/ready", factory=True) as project,
+        granian(
+            "project",
+            PROJECT_TARGET,
+            url,
+            workers=args.workers,
+            ready_path="/ready",
+            factory=True,
+            extra_env=NO_RESPONSE_CACHE,  # every answer computed: the uncached figures
+        ) as project,
         granian(
             "reference",
             REFERENCE_TARGET,
@@ -78,10 +93,15 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         scenarios.append(measure("compare/actors", project, requests.actors, args, pg_pid, url))
         scenarios.append(measure("compare/actors 304", project, etag_lines, args, pg_pid, url))
         scenarios.append(measure("compare/dates", project, requests.dates, args, pg_pid, url))
+        scenarios.append(measure(UNCACHED, project, requests.actors[:REPEATED], args, pg_pid, url))
         project_pss_mb = tree_pss(project.process.pid) / MB
         reference_pss_mb = tree_pss(reference.process.pid) / MB
         worker_count = len(tree(project.process.pid))
         project.process.terminate()  # out of the way of the variants
+        with granian(
+            "project-cached", PROJECT_TARGET, url, workers=args.workers, ready_path="/ready", factory=True
+        ) as cached_project:
+            scenarios.append(measure(CACHED, cached_project, requests.actors[:REPEATED], args, pg_pid, url))
         if args.variants:
             scenarios += measure_variants(args, url, requests, etag_lines, pg_pid)
         scenarios.append(measure("reference (after)", reference, requests.actors, args, pg_pid, url))
@@ -92,6 +112,13 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
     cached = by_name["compare/actors 304"]
     ratio = actors.result.rps / ref_rps if ref_rps else 0.0
     speedup = cached.result.rps / actors.result.rps if actors.result.rps else 0.0
+    repeated = by_name[CACHED].result.rps
+    uncached_rps = max(actors.result.rps, 1e-9)
+    same_uncached_rps = max(by_name[UNCACHED].result.rps, 1e-9)
+    print(
+        f"\nrepeated requests from the response cache: {repeated / uncached_rps:.1f}x compare/actors uncached,"
+        f" {repeated / same_uncached_rps:.1f}x the same {REPEATED} requests uncached"
+    )
     peak_mb = max(s.peak_rss_mb for s in scenarios if s.server == "project")
     print(
         f"\nproject server: {worker_count} processes, RSS idle {idle_rss_mb:.0f} MB, peak {peak_mb:.0f} MB,"

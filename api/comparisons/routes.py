@@ -1,16 +1,18 @@
 """Comparisons: GET /v1/compare/actors, /v1/compare/dates, and /v1/policies/{slug}/positions|timeline|changes.
 
 Each answers JSON or CSV (``format=csv`` or ``Accept: text/csv``), carries a strong ETag derived from the
-data version, and answers ``If-None-Match`` with 304.
+data version, and answers ``If-None-Match`` with 304. An answer, once encoded, is kept under its ETag in the
+process's response cache (``api.response_cache``) and served from there until a write changes the version.
 """
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter, QueryParameter
+from litestar.serialization import encode_json
 
 from api.comparisons import build, csv_export, queries
 from api.comparisons.schemas import (
@@ -33,6 +35,7 @@ from api.representations import (
     matches_if_none_match,
     strong_etag,
 )
+from api.response_cache import CachedAnswer, ResponseCache
 
 MAX_ACTORS = 10
 MAX_POLICIES = 50
@@ -91,13 +94,20 @@ async def respond(
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
     if matches_if_none_match(request, etag):
         return Response(content=None, status_code=304, headers=headers)
-    body = await compute()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
+    cache: ResponseCache | None = request.app.state.response_cache
+    answer = cache.get(etag) if cache is not None else None
+    if answer is None:
+        body = await compute()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
+        if representation is ResponseFormat.CSV:
+            disposition = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
+            answer = CachedAnswer(to_csv(body).encode(), "text/csv", disposition)  # Litestar adds the charset
+        else:
+            answer = CachedAnswer(encode_json(body), MediaType.JSON, {})
+        if cache is not None:
+            cache.put(etag, answer)
     if matches_if_none_match(request, etag, wildcard=True):
         return Response(content=None, status_code=304, headers=headers)
-    if representation is ResponseFormat.CSV:
-        headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
-        return Response(content=to_csv(body), media_type="text/csv", headers=headers)
-    return Response(content=body, headers=headers)
+    return Response(content=answer.body, media_type=answer.media_type, headers=headers | answer.headers)
 
 
 async def _policy_filters(pg: Pg, policies: str | None, topic: str | None) -> tuple[list[int] | None, int | None]:

@@ -17,6 +17,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
+from api.response_cache import ResponseCache
+
 Client = AsyncTestClient[Litestar]
 
 
@@ -144,15 +146,43 @@ ASYNCPG_BUDGETS = {
 }
 
 
+@pytest.fixture
+def empty_response_cache(client: Client) -> Iterator[ResponseCache]:
+    """The session app's response cache emptied for the test (and put back after): each answer is computed."""
+    kept = client.app.state.response_cache
+    client.app.state.response_cache = ResponseCache(max_bytes=1 << 24)
+    try:
+        yield client.app.state.response_cache
+    finally:
+        client.app.state.response_cache = kept
+
+
 @pytest.mark.parametrize(("path", "budget"), list(ASYNCPG_BUDGETS.items()), ids=list(ASYNCPG_BUDGETS))
 async def test_comparison_sends_exactly_its_asyncpg_statements(
-    client: Client, statements: list[str], pg_statements: list[str], path: str, budget: int
+    client: Client,
+    statements: list[str],
+    pg_statements: list[str],
+    path: str,
+    budget: int,
+    empty_response_cache: ResponseCache,
 ) -> None:
     response = await client.get(path)
 
     assert response.status_code in {200, 400, 404}, response.text
     assert len(pg_statements) == budget, "\n\n".join(pg_statements)
     assert statements == []  # nothing through SQLAlchemy besides
+
+
+async def test_a_repeated_comparison_costs_one_asyncpg_statement(
+    client: Client, pg_statements: list[str], empty_response_cache: ResponseCache
+) -> None:
+    first = await client.get(COMPARE_ACTORS)
+    pg_statements.clear()
+    again = await client.get(COMPARE_ACTORS)
+
+    assert again.content == first.content
+    assert len(pg_statements) == 1  # the data version (and the actors): the answer comes from the cache
+    assert empty_response_cache.hits == 1
 
 
 async def test_a_current_etag_costs_one_asyncpg_statement(client: Client, pg_statements: list[str]) -> None:
@@ -166,7 +196,7 @@ async def test_a_current_etag_costs_one_asyncpg_statement(client: Client, pg_sta
 
 
 async def test_comparison_statement_count_does_not_grow_with_the_actors(
-    client: Client, pg_statements: list[str]
+    client: Client, pg_statements: list[str], empty_response_cache: ResponseCache
 ) -> None:
     await client.get(COMPARE_ACTORS)
     two = len(pg_statements)
