@@ -308,6 +308,8 @@ class Evidence(Timestamped, Base):
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_evidence_search_backlog", "id", postgresql_where=sql_text("search_vector IS NULL")),
+        # article intake's duplicate check: pg_trgm similarity of a candidate to stored evidence (migration 0008)
+        Index("ix_evidence_text_trgm", "text", postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
