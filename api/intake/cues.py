@@ -179,6 +179,8 @@ def _position_fits(tokens: list[Token], index: int, floor: int) -> bool:
         return False
     if previous is not None and previous_norm in _NOUN_MARKERS and index - previous == 1:
         return False
+    if index == floor and token.capitalised and token.norm.endswith("ed"):
+        return False  # "Asked whether …, the PM replied": a participle, not the verb of the sentence
     if token.norm.endswith("ing") and (
         (previous is None and index == floor) or previous_norm in _CONTRASTIVE_PREPOSITIONS
     ):

@@ -10,7 +10,7 @@ from datetime import date
 
 from api.intake.cues import Cue, find_cues
 from api.intake.knowledge import Knowledge
-from api.intake.lexicon import JOURNALIST_NOUNS, STOPWORDS
+from api.intake.lexicon import JOURNALIST_NOUNS, POSTPOSED_FOLLOWERS, STOPWORDS
 from api.intake.mentions import ActorIndex, Mention, MentionFinder, Speaker
 from api.intake.policies import PolicyMatcher, Suggestion
 from api.intake.policies import stem as _stem
@@ -207,7 +207,7 @@ class Extractor:
         content = [token for token in tokens if token.lower() not in STOPWORDS]
         if len(content) >= 2 and all(token[0].isupper() for token in content) and not re.search(r"[.!?,]\s*$", words):
             return True  # a title: "Safety of Rwanda (Asylum and Immigration) Act"
-        if len(tokens) <= 4:
+        if len(tokens) <= 4 and any(token.lower() not in STOPWORDS for token in tokens):
             stems = tuple(_stem(token) for token in tokens)
             if self.policies.names_policy(stems):
                 return True
@@ -264,8 +264,7 @@ class Extractor:
         postposed = resolver.postposed(quote, cues, limit)
         if postposed is not None:
             speaker = resolver.speaker_of(postposed)
-            if speaker is not None:
-                return speaker, postposed.text
+            return speaker or Speaker(None, None, 0.0, "no speaker found for the reporting verb"), postposed.text
         preposed = [cue for cue in cues if cue.last <= first_token]
         if preposed:
             cue = preposed[-1]
@@ -275,9 +274,23 @@ class Extractor:
         named = resolver.colon_name(quote, floor)
         if named is not None:
             return named.speaker, "colon after a name"
-        if not standalone or count < _SHORT:
+        if not standalone:
+            return None
+        if count < _SHORT and not self._short_continuation(quote):
             return None
         return self._context_speaker(quote, sentence)
+
+    def _short_continuation(self, quote: QuoteSpan) -> bool:
+        """A short quotation standing as a sentence right after another in the same paragraph ('"It's a
+        disgrace," Philp said. "They have no plan."') continues it; elsewhere a few words alone are no quote."""
+        words = self.text[quote.start : quote.end]
+        previous = self.previous_quote
+        return (
+            previous is not None
+            and self.sentences[previous.sentence].paragraph == quote.paragraph
+            and words[:1].isupper()
+            and words.rstrip()[-1:] in {".", "!", "?"}
+        )
 
     def _context_speaker(self, quote: QuoteSpan, sentence: int) -> tuple[Speaker, str | None]:
         previous = self.previous_quote
@@ -315,25 +328,30 @@ class Extractor:
     # --- paraphrases ---------------------------------------------------------------------------------
     def _paraphrases(self, sentence: int, cues: list[Cue], floor: int, limit: int) -> list[Candidate]:
         """One paraphrase per speaker and clause: "Mahmood said … and the Home Office revealed …" is two."""
+        spoken = [(cue, speaker) for cue in cues if (speaker := self.resolver.speaker_of(cue)) and speaker.name]
+        # "…, Starmer said, according to a UK government statement": the statement is where it was reported
+        spoken = [item for n, item in enumerate(spoken) if n == 0 or item[0].lemma != "according to"]
         clauses: list[_Clause] = []
-        for cue in cues:
-            speaker = self.resolver.speaker_of(cue)
-            if speaker is None or speaker.name is None:
+        for number, (cue, speaker) in enumerate(spoken):
+            content = self._content(cue, floor, limit)
+            if content is None:
                 continue
-            content = self._content(cue, sentence, floor, limit)
-            if content is None or self._content_words(*content) < 2:
+            end = content[1]
+            for later, other in spoken[number + 1 :]:
+                if not _same(other, speaker):  # the next speaker's clause ends this one
+                    joint = self._conjunction(cue.last, later.first)
+                    end = min(end, self._trim_end(joint, cue.last) if joint is not None else later.first)
+                    break
+            if self._content_words(content[0], end) < 2:
                 continue
             if clauses and _same(clauses[-1].speaker, speaker):
-                clauses[-1].end = max(clauses[-1].end, content[1])
+                clauses[-1].end = max(clauses[-1].end, end)
                 continue
-            if clauses:
-                joint = self._conjunction(clauses[-1].cue.last, cue.first)
-                if joint is None:
-                    continue  # no clause boundary: the first speaker's report goes on
-                clauses[-1].end = self._trim_end(joint, clauses[-1].start)
-                clauses.append(_Clause(joint + 1, content[1], speaker, cue))
-            else:
-                clauses.append(_Clause(self._clause_start(cue, floor), content[1], speaker, cue))
+            start = self._clause_start(cue, floor)
+            if number > 0:
+                joint = self._conjunction(spoken[number - 1][0].last, cue.first)
+                start = joint + 1 if joint is not None else start
+            clauses.append(_Clause(start, end, speaker, cue))
         found = []
         span = self.sentences[sentence]
         for clause in clauses:
@@ -360,22 +378,29 @@ class Extractor:
             position -= 1
         return position
 
-    def _content(self, cue: Cue, sentence: int, floor: int, limit: int) -> tuple[int, int] | None:
+    def _content(self, cue: Cue, floor: int, limit: int) -> tuple[int, int] | None:
         """Token range of what the verb reports, or None when it reports a quotation only."""
         tokens = self.tokens
         if cue.lemma in {"continue", "go on"}:
             return None
         if cue.lemma == "according to":
-            return (floor, cue.first) if cue.first > floor else None
+            if cue.first > floor:
+                return floor, cue.first
+            comma = next((i for i in range(cue.last, limit) if tokens[i].norm == ","), None)
+            return (comma + 1, limit) if comma is not None else None  # "According to X, …"
+        if self.resolver.is_inverted(cue, floor):
+            return None  # '"...," said the Albanian prime minister': what follows the verb is the speaker
         comma = self.resolver.is_postposed_report(cue, floor, limit)
         if comma is not None:
             first_word = next((i for i in range(floor, comma) if tokens[i].is_word), comma)
             # "'...,' Starmer said": the quotation is the report
             return None if tokens[first_word].quoted else (floor, comma)
-        introduces_quote = cue.last < limit and tokens[cue.last].norm == ":"
-        # "'...,' the UK government said in a statement, adding that ...": only a later clause reports more
-        if introduces_quote or self.resolver.postposed_cue_of_quote(cue, floor):
-            return None
+        following = tokens[cue.last] if cue.last < limit else None
+        if following is not None and following.norm == ":":
+            return None  # introduces a quotation
+        reports_nothing_more = following is None or not following.is_word or following.norm in POSTPOSED_FOLLOWERS
+        if reports_nothing_more and self.resolver.postposed_cue_of_quote(cue, floor):
+            return None  # "'...,' the UK government said in a statement, adding that ...": a later clause may report
         return cue.last, limit
 
     def _content_words(self, start: int, end: int) -> int:

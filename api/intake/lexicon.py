@@ -3,71 +3,21 @@
 General English and general knowledge only: nothing here names a person, a party or an article.
 """
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Reporting verbs: lemma -> every form that reports speech. Forms that are mostly nouns ("claims", "notes",
 # "states", "calls", "hopes") are left out, and "announce" counts only before "that" (an announcement of a
 # package is a reported action, not reported speech).
-_REGULAR = [
-    "add",
-    "insist",
-    "claim",
-    "argue",
-    "explain",
-    "suggest",
-    "confirm",
-    "deny",
-    "reveal",
-    "acknowledge",
-    "admit",
-    "concede",
-    "stress",
-    "emphasise",
-    "emphasize",
-    "warn",
-    "urge",
-    "reply",
-    "respond",
-    "answer",
-    "continue",
-    "vow",
-    "pledge",
-    "promise",
-    "predict",
-    "complain",
-    "maintain",
-    "assert",
-    "accuse",
-    "brand",
-    "describe",
-    "reject",
-    "dismiss",
-    "blame",
-    "criticise",
-    "criticize",
-    "label",
-    "declare",
-    "reiterate",
-    "recall",
-    "boast",
-    "concede",
-    "congratulate",
-    "reference",
-    "mention",
-    "highlight",
-    "caution",
-    "counter",
-    "agree",
-    "disagree",
-    "praise",
-    "hail",
-    "condemn",
-    "lament",
-    "question",
-    "demand",
-    "propose",
-    "recommend",
-    "tweet",
-    "hope",
-]
+_REGULAR = _words(
+    "add insist claim argue explain suggest confirm deny reveal acknowledge admit concede stress "
+    "emphasise emphasize warn urge reply respond answer continue vow pledge promise predict complain "
+    "maintain assert accuse brand describe reject dismiss blame criticise criticize label declare "
+    "reiterate recall boast concede congratulate reference mention highlight caution counter agree "
+    "disagree praise hail condemn lament question demand propose recommend tweet hope ask"
+)
 _IRREGULAR = {
     "say": ("say", "says", "said", "saying"),
     "tell": ("tell", "tells", "told", "telling"),
@@ -78,28 +28,10 @@ _IRREGULAR = {
     "call": ("called", "calling"),
 }
 _NOUN_LIKE_S = frozenset(
-    [
-        "claims",
-        "states",
-        "notes",
-        "calls",
-        "hopes",
-        "pledges",
-        "promises",
-        "vows",
-        "brands",
-        "labels",
-        "demands",
-        "questions",
-        "answers",
-        "replies",
-        "stresses",
-        "counters",
-        "references",
-        "mentions",
-        "highlights",
-        "responses",
-    ]
+    _words(
+        "claims states notes calls hopes pledges promises vows brands labels demands questions answers "
+        "replies stresses counters references mentions highlights responses"
+    )
 )
 
 
@@ -177,283 +109,46 @@ COMPLEMENT_FREE = frozenset({"continue", "go on"})
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "am", "'s"])
 MODALS = frozenset(["will", "would", "could", "may", "might", "should", "must", "shall", "can", "cannot", "to"])
 TRY_VERBS = frozenset(
-    [
-        "tried",
-        "try",
-        "tries",
-        "trying",
-        "sought",
-        "seek",
-        "seeks",
-        "attempted",
-        "attempt",
-        "attempts",
-        "went",
-        "appeared",
-        "seemed",
-    ]
+    _words("tried try tries trying sought seek seeks attempted attempt attempts went appeared seemed")
 )
 """Verbs after which "to" + a reporting verb still reports speech ("tried to suggest")."""
 
 OBJECT_PREPOSITIONS = frozenset(
-    [
-        "of",
-        "from",
-        "with",
-        "to",
-        "for",
-        "in",
-        "on",
-        "at",
-        "about",
-        "against",
-        "over",
-        "into",
-        "onto",
-        "towards",
-        "toward",
-        "between",
-        "among",
-        "under",
-        "than",
-        "alongside",
-        "beside",
-        "behind",
-        "like",
-        "via",
-        "per",
-    ]
+    _words(
+        "of from with to for in on at about against over into onto towards toward between among under than "
+        "alongside beside behind like via per"
+    )
 )
 """A name right after one of these is not the subject of what follows (but "after the PM used" is: "after",
 "before", "since" and "while" also start clauses, so they are not here)."""
 DOCUMENT_NOUNS = frozenset(
-    [
-        "statement",
-        "statements",
-        "letter",
-        "report",
-        "post",
-        "tweet",
-        "transcript",
-        "release",
-        "announcement",
-        "message",
-        "email",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "office",
-    ]
+    _words(
+        "statement statements letter report post tweet transcript release announcement message email "
+        "spokesman spokeswoman spokesperson office"
+    )
 )
 """Nouns that carry someone's words: "a statement from the UK government said" names the government."""
 POSTPOSED_FOLLOWERS = frozenset(
-    [
-        "on",
-        "in",
-        "at",
-        "during",
-        "after",
-        "before",
-        "following",
-        "according",
-        "while",
-        "as",
-        "when",
-        "last",
-        "yesterday",
-        "today",
-        "tonight",
-        "earlier",
-        "later",
-        "this",
-        "on,",
-        "jokingly",
-    ]
+    _words(
+        "on in at during after before following according while as when last yesterday today tonight earlier "
+        "later this on, jokingly"
+    )
 )
 """What follows the verb of a postposed attribution ("…, Rama said on Thursday"), rather than a reported clause."""
 
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "so",
-        "yet",
-        "if",
-        "then",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "where",
-        "when",
-        "while",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "why",
-        "how",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "without",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "above",
-        "below",
-        "between",
-        "among",
-        "through",
-        "during",
-        "before",
-        "after",
-        "since",
-        "until",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "further",
-        "once",
-        "also",
-        "too",
-        "very",
-        "just",
-        "only",
-        "even",
-        "still",
-        "already",
-        "not",
-        "no",
-        "yes",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "us",
-        "our",
-        "ours",
-        "you",
-        "your",
-        "yours",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "hers",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "itself",
-        "himself",
-        "herself",
-        "themselves",
-        "ourselves",
-        "myself",
-        "yourself",
-        "own",
-        "same",
-        "such",
-        "other",
-        "another",
-        "any",
-        "some",
-        "each",
-        "every",
-        "all",
-        "both",
-        "either",
-        "neither",
-        "few",
-        "more",
-        "most",
-        "less",
-        "least",
-        "much",
-        "many",
-        "as",
-        "it's",
-        "he's",
-        "she's",
-        "they're",
-        "we're",
-        "i'm",
-        "that's",
-        "there's",
-        "don't",
-        "doesn't",
-        "didn't",
-        "won't",
-        "wouldn't",
-        "can't",
-        "couldn't",
-        "shouldn't",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "weren't",
-        "hasn't",
-        "haven't",
-        "hadn't",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-    ]
+    _words(
+        "a an the and or but nor so yet if then than that this these those there here where when while which "
+        "who whom whose what why how to of in on at by for from with without into onto over under about above "
+        "below between among through during before after since until up down out off again further once also "
+        "too very just only even still already not no yes is are was were be been being am have has had "
+        "having do does did doing will would shall should can could may might must i me my mine we us our "
+        "ours you your yours he him his she her hers it its they them their theirs itself himself herself "
+        "themselves ourselves myself yourself own same such other another any some each every all both either "
+        "neither few more most less least much many as it's he's she's they're we're i'm that's there's don't "
+        "doesn't didn't won't wouldn't can't couldn't shouldn't isn't aren't wasn't weren't hasn't haven't "
+        "hadn't mr mrs ms miss dr sir dame lord lady"
+    )
 )
 
 HONORIFICS = frozenset(
@@ -465,110 +160,23 @@ FIRST_NAME_HONORIFICS = frozenset({"sir", "dame"})
 PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
 
 PERSON_NOUNS = frozenset(
-    [
-        "source",
-        "sources",
-        "insider",
-        "insiders",
-        "official",
-        "officials",
-        "aide",
-        "aides",
-        "ally",
-        "allies",
-        "adviser",
-        "advisers",
-        "advisor",
-        "advisors",
-        "figure",
-        "figures",
-        "minister",
-        "ministers",
-        "mp",
-        "mps",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "diplomat",
-        "diplomats",
-        "expert",
-        "experts",
-        "analyst",
-        "analysts",
-        "critic",
-        "critics",
-        "campaigner",
-        "campaigners",
-        "lawyer",
-        "lawyers",
-        "police",
-        "officer",
-        "officers",
-        "leader",
-        "leaders",
-        "member",
-        "members",
-        "colleague",
-        "colleagues",
-        "friend",
-        "friends",
-        "staff",
-        "people",
-        "person",
-        "man",
-        "woman",
-        "men",
-        "women",
-        "tory",
-        "tories",
-        "senator",
-        "senators",
-        "governor",
-        "chancellor",
-        "secretary",
-        "president",
-        "premier",
-        "commissioner",
-        "negotiator",
-        "negotiators",
-        "representative",
-        "representatives",
-        "activist",
-        "activists",
-        "residents",
-        "resident",
-        "voters",
-        "voter",
-        "economist",
-        "economists",
-        "researchers",
-        "researcher",
-        "scientist",
-        "scientists",
-        "officials",
-    ]
+    _words(
+        "source sources insider insiders official officials aide aides ally allies adviser advisers advisor "
+        "advisors figure figures minister ministers mp mps spokesman spokeswoman spokesperson spokespeople "
+        "diplomat diplomats expert experts analyst analysts critic critics campaigner campaigners lawyer "
+        "lawyers police officer officers leader leaders member members colleague colleagues friend friends "
+        "staff people person man woman men women tory tories senator senators governor chancellor secretary "
+        "president premier commissioner negotiator negotiators representative representatives activist "
+        "activists residents resident voters voter economist economists researchers researcher scientist "
+        "scientists officials reporter reporters journalist journalists interviewer presenter"
+    )
 )
 """Heads of noun phrases that can be someone speaking ("Whitehall sources", "Experts", "a senior Tory")."""
 ANONYMOUS_HEADS = frozenset(
-    [
-        "source",
-        "sources",
-        "insider",
-        "insiders",
-        "official",
-        "officials",
-        "aide",
-        "aides",
-        "ally",
-        "allies",
-        "adviser",
-        "advisers",
-        "figure",
-        "figures",
-        "diplomat",
-        "diplomats",
-    ]
+    _words(
+        "source sources insider insiders official officials aide aides ally allies adviser advisers figure "
+        "figures diplomat diplomats"
+    )
 )
 SPOKESPERSON_HEADS = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople"])
 JOURNALIST_NOUNS = frozenset(["reporter", "reporters", "journalist", "journalists", "interviewer", "presenter", "host"])

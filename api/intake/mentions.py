@@ -440,13 +440,16 @@ def spokesperson(index: ActorIndex, owner: Mention | None, owner_words: tuple[st
     found = index.spokespeople(owner_slug, expanded)
     if len(found) == 1:
         actor = index.actors[found[0]]
-        return Speaker(actor.slug, actor.name, 0.85, f"'{written}': {actor.name} speaks for {written}", PERSON)
+        whose = owner.speaker.name if owner is not None and owner.speaker.actor else " ".join(owner_words)
+        return Speaker(
+            actor.slug, actor.name, 0.85, f"'{written}': {actor.name} holds the spokesperson's role for {whose}", PERSON
+        )
     if owner is not None and owner.speaker.actor:
         return Speaker(
             owner.speaker.actor,
             owner.speaker.name,
             0.75,
             f"'{written}' speaks for {owner.speaker.name} (no spokesperson of it is stored)",
-            GROUP,
+            PERSON,
         )
     return Speaker(None, written, 0.4, f"'{written}': a spokesperson the database does not have", PERSON)

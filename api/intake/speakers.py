@@ -24,7 +24,7 @@ from api.intake.mentions import (
 )
 from api.intake.quotes import QuoteSpan
 from api.intake.text import Sentence
-from api.intake.tokens import Token
+from api.intake.tokens import Token, possessive_stem
 
 _NP_BREAKS = frozenset(
     [
@@ -192,11 +192,11 @@ class SpeakerResolver:
         if cue.lemma == "according to":
             return self._phrase_after(cue.last, limit)
         found = self._phrase_before(cue.first, floor, cue.sentence)
-        if found is None and self._inverted(cue, floor):
+        if found is None and self.is_inverted(cue, floor):
             found = self._phrase_after(cue.last, limit)  # "…,” said Mr Smith
         return found
 
-    def _inverted(self, cue: Cue, floor: int) -> bool:
+    def is_inverted(self, cue: Cue, floor: int) -> bool:
         position = cue.first - 1
         while position >= floor and not self.tokens[position].is_word:
             if self.tokens[position].quoted or self.tokens[position].text in "\u201d\u2019\"'":
@@ -225,9 +225,21 @@ class SpeakerResolver:
         phrase_start = position + 1
         if phrase_start < phrase_end:
             found = self._phrase(phrase_start, phrase_end, sentence)
+            if found is not None and found.actor is None and position >= floor and tokens[position].norm == ",":
+                # "Jane Smith, a Labour MP, told …": the name before the description
+                return self._apposed(position, floor) or found
             if found is not None:
                 return found
         return self._nearest_subject(index, floor, sentence)
+
+    def _apposed(self, comma: int, floor: int) -> Speaker | None:
+        mention = self.mention_ending.get(comma)
+        if mention is not None and not mention.possessive:
+            return mention.speaker
+        start = comma
+        while start > floor and self.tokens[start - 1].is_word and self.tokens[start - 1].norm not in _NP_BREAKS:
+            start -= 1
+        return self._new_person(start, comma) if start < comma else None
 
     def _earlier_cue_speaker(self, sentence: int, index: int) -> Speaker | None:
         for cue_first, speaker in self.cue_speakers.items():
@@ -265,7 +277,16 @@ class SpeakerResolver:
         anonymous = resolve_phrase(self.index, words, _strip_determiner(written))
         if anonymous is not None:
             return anonymous
-        return self._new_person(start, end)
+        return self._new_person(start, end) or self._unknown_head(start, end, sentence)
+
+    def _unknown_head(self, start: int, end: int, sentence: int) -> Speaker | None:
+        """ "one senior Conservative said": a capitalised head (not the sentence's first word) is someone."""
+        head = self.tokens[end - 1]
+        floor, _ = self.sentence_tokens[sentence]
+        if not head.capitalised or end - 1 == floor or possessive_stem(head.norm):
+            return None
+        written = _strip_determiner(" ".join(token.text for token in self.tokens[start:end]))
+        return Speaker(None, written, 0.3, f"'{written}' is nobody the database has: a new actor?", PERSON)
 
     def _new_person(self, start: int, end: int) -> Speaker | None:
         """Two or more capitalised words that name nobody stored: a person to propose ("Jane Smith")."""
@@ -342,7 +363,7 @@ class SpeakerResolver:
     def focus(self, sentence: int, category: str) -> Speaker | None:
         state = self.states.get(sentence)
         if state is not None:
-            for speaker in state.speakers:
+            for speaker in reversed(state.speakers):  # the latest speaker: "…, while X said. She added"
                 if _fits(speaker, category):
                     return speaker
         for mention in self.subject_mentions(sentence):

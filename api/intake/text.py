@@ -164,6 +164,17 @@ def _ends_sentence(text: str, index: int, end: int) -> bool:
     return following >= end or not text[following].islower()
 
 
+_ATTRIBUTION = re.compile(r"[\"'\u201d\u2019]*\s+((?:[A-Z][\w'\u2019-]*\s+){0,4})(\w+)[^.!?]{0,60}[.!?]")
+
+
+def _attribution_follows(text: str, index: int, end: int) -> bool:
+    """ '"Why not?" Rama asked.': the words after a quotation ending in a mark attribute it (same sentence)."""
+    from api.intake.lexicon import CUE_FORMS
+
+    found = _ATTRIBUTION.match(text, index + 1, end)
+    return found is not None and found.group(2).lower() in CUE_FORMS
+
+
 def split_sentences(text: str, paragraph: Paragraph, index: int, quoted: list[tuple[int, int]]) -> list[Sentence]:
     """Sentences of a paragraph, never split inside a quotation (``quoted`` are the spans between marks)."""
     sentences = []
@@ -176,6 +187,7 @@ def split_sentences(text: str, paragraph: Paragraph, index: int, quoted: list[tu
             char in ".!?\u2026"
             and _outside_or_closing(inside, text, position)
             and _ends_sentence(text, position, paragraph.end)
+            and not (inside(position) and _attribution_follows(text, position, paragraph.end))
         ):
             end = position + 1
             while end < paragraph.end and text[end] in QUOTE_MARKS | {")", "]"}:
