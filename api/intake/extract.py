@@ -381,15 +381,13 @@ class Extractor:
     def _content(self, cue: Cue, floor: int, limit: int) -> tuple[int, int] | None:
         """Token range of what the verb reports, or None when it reports a quotation only."""
         tokens = self.tokens
-        if cue.lemma in {"continue", "go on"}:
-            return None
         if cue.lemma == "according to":
             if cue.first > floor:
                 return floor, cue.first
             comma = next((i for i in range(cue.last, limit) if tokens[i].norm == ","), None)
             return (comma + 1, limit) if comma is not None else None  # "According to X, …"
-        if self.resolver.is_inverted(cue, floor):
-            return None  # '"...," said the Albanian prime minister': what follows the verb is the speaker
+        if cue.lemma in {"continue", "go on"} or self.resolver.is_inverted(cue, floor):
+            return None  # only carries a quotation; '"...," said the PM': what follows the verb is the speaker
         comma = self.resolver.is_postposed_report(cue, floor, limit)
         if comma is not None:
             first_word = next((i for i in range(floor, comma) if tokens[i].is_word), comma)

@@ -186,7 +186,7 @@ DETERMINERS = frozenset(["the", "a", "an", "one", "two", "three", "some", "sever
 
 # Countries by demonym and name (ISO 3166-1 alpha-2; Kosovo XK). Lower case; multi-word names as tuples.
 COUNTRIES: dict[str, str] = {}
-for _code, _words in {
+for _code, _names in {
     "GB": "british britain uk u.k. united-kingdom great-britain english",
     "AL": "albanian albania",
     "IT": "italian italy",
@@ -271,5 +271,5 @@ for _code, _words in {
     "BD": "bangladeshi bangladesh",
     "LK": "sri-lankan sri-lanka",
 }.items():
-    for _word in _words.split():
-        COUNTRIES[_word.replace("-", " ")] = _code
+    for _name in _names.split():
+        COUNTRIES[_name.replace("-", " ")] = _code

@@ -168,7 +168,7 @@ _ATTRIBUTION = re.compile(r"[\"'\u201d\u2019]*\s+((?:[A-Z][\w'\u2019-]*\s+){0,4}
 
 
 def _attribution_follows(text: str, index: int, end: int) -> bool:
-    """ '"Why not?" Rama asked.': the words after a quotation ending in a mark attribute it (same sentence)."""
+    """'"Why not?" Rama asked.': the words after a quotation ending in a mark attribute it (same sentence)."""
     from api.intake.lexicon import CUE_FORMS
 
     found = _ATTRIBUTION.match(text, index + 1, end)
