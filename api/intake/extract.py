@@ -382,10 +382,7 @@ class Extractor:
         """Token range of what the verb reports, or None when it reports a quotation only."""
         tokens = self.tokens
         if cue.lemma == "according to":
-            if cue.first > floor:
-                return floor, cue.first
-            comma = next((i for i in range(cue.last, limit) if tokens[i].norm == ","), None)
-            return (comma + 1, limit) if comma is not None else None  # "According to X, …"
+            return self._according_to(cue, floor, limit)
         if cue.lemma in {"continue", "go on"} or self.resolver.is_inverted(cue, floor):
             return None  # only carries a quotation; '"...," said the PM': what follows the verb is the speaker
         comma = self.resolver.is_postposed_report(cue, floor, limit)
@@ -400,6 +397,13 @@ class Extractor:
         if reports_nothing_more and self.resolver.postposed_cue_of_quote(cue, floor):
             return None  # "'...,' the UK government said in a statement, adding that ...": a later clause may report
         return cue.last, limit
+
+    def _according_to(self, cue: Cue, floor: int, limit: int) -> tuple[int, int] | None:
+        """ "…, according to X" reports what comes before; "According to X, …" what comes after the comma."""
+        if cue.first > floor:
+            return floor, cue.first
+        comma = next((i for i in range(cue.last, limit) if self.tokens[i].norm == ","), None)
+        return (comma + 1, limit) if comma is not None else None
 
     def _content_words(self, start: int, end: int) -> int:
         return sum(
