@@ -85,9 +85,9 @@ def print_table(found: IntakeResult, width: int) -> None:
             + _cell(text, text_width)
         )
     people = ", ".join(f"{a.actor or 'new: ' + a.name} ({a.mentions})" for a in found.actors_mentioned[:12])
-    print(
-        f"\n{len(found.candidates)} candidates, read as of {found.published_on}; actors mentioned: {people or 'none'}"
-    )
+    count = len(found.candidates)
+    plural = "" if count == 1 else "s"
+    print(f"\n{count} candidate{plural}, read as of {found.published_on}; actors mentioned: {people or 'none'}")
 
 
 def command_intake(url: str | None, args: argparse.Namespace) -> int:
@@ -101,5 +101,6 @@ def command_intake(url: str | None, args: argparse.Namespace) -> int:
         if url is None
         else asyncio.run(_from_database(url, text, args.published_on))
     )
-    print_table(found, shutil.get_terminal_size((160, 24)).columns)
+    # on a terminal the text is cut to the window; piped into a file or a pager it is whole
+    print_table(found, shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 100_000)
     return 0
