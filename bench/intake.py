@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,8 @@ class Report:
     paraphrases: Counts = field(default_factory=Counts)
     not_quotes_proposed: int = 0
     notes: list[str] = field(default_factory=list)
+    policies: Counter[str] = field(default_factory=Counter)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -152,6 +155,7 @@ def run_article(gold: dict[str, object], folder: Path, knowledge: Knowledge, ind
         expected = item.get("text") or item.get("head")
         if not span_text.startswith(str(expected)):
             raise SystemExit(f"{gold['article']}: annotation at {item['start']} does not point at {expected!r}")
+    report.candidates = extraction.candidates
     report.quotes = score("direct_quote", extraction.candidates, items, report, text)
     report.paraphrases = score("paraphrase", extraction.candidates, items, report, text)
     for candidate in extraction.candidates:
@@ -161,6 +165,42 @@ def run_article(gold: dict[str, object], folder: Path, knowledge: Knowledge, ind
                 report.notes.append(f"  not a quote {bad['text']!r} proposed ({bad['why']})")
     del index
     return report
+
+
+def seed_policy_check(reports: list[Report], folder: Path, golds: list[dict[str, object]]) -> Counter[str]:
+    """The policy suggested for each candidate that is seed evidence, against the policies the seed files give
+    that evidence (and the position, when one is suggested, against the seed stance's)."""
+    dataset = read_dataset()
+    files = {source.slug: source.file for source in dataset.sources}
+    uses: dict[tuple[str, str], dict[str, int | None]] = {}
+    for stance in dataset.stances:
+        for evidence in stance.evidence:
+            if evidence.kind.value in {"direct_quote", "paraphrase"}:
+                uses.setdefault((str(files[evidence.source]), evidence.text), {})[stance.policy] = stance.position
+    counts: Counter[str] = Counter()
+    for report, gold in zip(reports, golds, strict=True):
+        text = (folder / str(gold["article"])).read_text(encoding="utf-8")
+        for (name, words), policies in uses.items():
+            start = text.find(words) if name == gold["article"] else -1
+            if start < 0:
+                continue
+            span = (start, start + len(words))
+            match = next((c for c in report.candidates if overlaps(span, (c.start, c.end))), None)
+            if match is None or match.suggestion is None:
+                continue
+            counts["seed evidence found"] += 1
+            suggested = match.suggestion.policy
+            if suggested is None:
+                counts["no policy suggested"] += 1
+            elif suggested in policies:
+                counts["the seed's policy"] += 1
+                if match.suggestion.position is not None:
+                    wanted = policies[suggested]
+                    same_side = wanted is not None and (wanted > 0) == (match.suggestion.position > 0)
+                    counts["position on the seed's side" if same_side else "position not the seed's"] += 1
+            else:
+                counts["another policy"] += 1
+    return counts
 
 
 def ratio(part: int, whole: int) -> str:
@@ -221,6 +261,17 @@ def main() -> int:
         "\nquotes: annotated direct quotes; P/R span: precision/recall of quote spans; P/R spkr: with the right "
         "speaker;\nspkr|m: right speakers among matched spans; paras: annotated paraphrases; scare: candidates on "
         "a scare quote, slogan or term."
+    )
+    policies = seed_policy_check(reports, folder, golds)
+    agree, side, other_side = (
+        policies["the seed's policy"],
+        policies["position on the seed's side"],
+        policies["position not the seed's"],
+    )
+    print(
+        f"\npolicy suggestions for the {policies['seed evidence found']} candidates that are seed evidence: "
+        f"{agree} the seed's policy, {policies['another policy']} another, {policies['no policy suggested']} none; "
+        f"positions suggested with the seed's policy: {side} on the seed's side, {other_side} not."
     )
     if args.verbose:
         for report in reports:

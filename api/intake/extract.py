@@ -153,8 +153,9 @@ class Extractor:
             candidates.extend(self._paraphrases(number, cues, floor, limit))
             del sentence
         kept = [c for c in candidates if self._keep(c)]
+        self.policies.read_article(self.body_text)
         for candidate in kept:
-            candidate.suggestion = self.policies.suggest(candidate.text, self._context(candidate))
+            candidate.suggestion = self.policies.suggest(self._context(candidate))
         kept.sort(key=lambda c: (c.start, c.kind))
         return Extraction(text=self.text, candidates=kept, mentions=mentions)
 
@@ -164,11 +165,15 @@ class Extractor:
                 return number
         return len(self.sentences) - 1
 
-    def _context(self, candidate: Candidate) -> str:
-        if candidate.sentence < 0:
-            return candidate.text
+    def _context(self, candidate: Candidate) -> tuple[str, str, str]:
+        """The candidate, its sentence, its paragraph (and, for a quotation opening it, the previous one's)."""
         sentence = self.sentences[candidate.sentence]
-        return self.text[sentence.start : sentence.end]
+        paragraph = self.paragraphs[sentence.paragraph]
+        around = self.text[paragraph.start : paragraph.end]
+        if sentence.start == paragraph.start and sentence.paragraph > 0:
+            previous = self.paragraphs[sentence.paragraph - 1]
+            around = self.text[previous.start : previous.end] + " " + around
+        return candidate.text, self.text[sentence.start : sentence.end], around
 
     def _keep(self, candidate: Candidate) -> bool:
         """Candidates in captions and headlines only when the body does not repeat them (propose once)."""
