@@ -87,6 +87,10 @@ class ActorIndex:
     phrases: dict[tuple[str, ...], list[_Entry]] = field(default_factory=dict)
     offices: list[_Office] = field(default_factory=list)
     longest: int = 1
+    surnames: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    """Each person's surname (words) -> who has it: read after "Mr", "Ms", "Dr", "Sir" …"""
+    first_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    """Each person's first name -> who has it: read after "Sir" and "Dame" ("Sir Keir")."""
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> "ActorIndex":
@@ -112,8 +116,10 @@ class ActorIndex:
             index._add_person_forms(actor, surnames)
         return index
 
-    def _add(self, phrase: str, slug: str, how: str, *, needs_capital: bool | None = None) -> None:
-        words = _norms(phrase)
+    def _add(
+        self, phrase: str, slug: str, how: str, *, needs_capital: bool | None = None, words: tuple[str, ...] = ()
+    ) -> None:
+        words = words or _norms(phrase)
         if not words:
             return
         capital = _needs_capital(words, phrase) if needs_capital is None else needs_capital
@@ -127,14 +133,11 @@ class ActorIndex:
         if actor.kind != "person" or len(words) < 2:
             return
         surname = words[-1]
+        surname_words = _norms(surname)
         if surnames[surname.lower()] == 1:
-            self._add(surname, actor.slug, "surname", needs_capital=True)
-        for honorific in HONORIFICS:
-            title = honorific.capitalize()
-            self._add(f"{title} {surname}", actor.slug, "honorific", needs_capital=True)
-            self._add(f"{title} {actor.name}", actor.slug, "honorific", needs_capital=True)
-        for honorific in FIRST_NAME_HONORIFICS:
-            self._add(f"{honorific.capitalize()} {words[0]}", actor.slug, "honorific", needs_capital=True)
+            self._add(surname, actor.slug, "surname", needs_capital=True, words=surname_words)
+        self.surnames.setdefault(surname_words, []).append(actor.slug)
+        self.first_names.setdefault(_norms(words[0]), []).append(actor.slug)
 
     def _add_offices(self, actor: KnownActor) -> None:
         for role in actor.roles:
@@ -278,6 +281,10 @@ class MentionFinder:
         tokens = self.tokens
         if not tokens[at].is_word:
             return None
+        if tokens[at].norm in HONORIFICS and at + 1 < len(tokens) and tokens[at + 1].capitalised:
+            titled = self._titled(at)
+            if titled is not None:
+                return titled
         for length in range(min(self.index.longest, len(tokens) - at), 0, -1):
             span = tokens[at : at + length]
             key = tuple(token.norm for token in span)
@@ -295,6 +302,35 @@ class MentionFinder:
                 continue
             return self._resolved(at, at + length, entries, possessive)
         return None
+
+    def _titled(self, at: int) -> Mention | None:
+        """ "Mr Rama", "Sir Keir", "Sir Keir Starmer", "Dr Jane Example": an honorific and a stored person's
+        name, surname, or (after Sir and Dame) first name."""
+        named = self._named_at(at + 1)
+        if named is not None and named.speaker.actor and self.index.actors[named.speaker.actor].kind == "person":
+            speaker = named.speaker
+            reason = f"'{self._text(at, named.last)}' is {speaker.name} by title and name"
+            return Mention(
+                at,
+                named.last,
+                self.tokens[at].start,
+                named.end,
+                Speaker(speaker.actor, speaker.name, 0.9, reason, PERSON),
+                named.possessive,
+            )
+        word = self.tokens[at + 1].norm
+        stem = possessive_stem(word)
+        key = (stem or word,)
+        slugs = self.index.surnames.get(key, [])
+        if not slugs and self.tokens[at].norm in FIRST_NAME_HONORIFICS:
+            slugs = self.index.first_names.get(key, [])
+        if not slugs:
+            return None
+        entries = [_Entry(slug, "honorific", True) for slug in sorted(set(slugs))]
+        return self._resolved(at, at + 2, entries, bool(stem))
+
+    def _text(self, first: int, last: int) -> str:
+        return " ".join(token.text for token in self.tokens[first:last])
 
     def _resolved(self, first: int, last: int, entries: list["_Entry"], possessive: bool) -> Mention:
         text = " ".join(token.text for token in self.tokens[first:last])

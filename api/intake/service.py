@@ -3,12 +3,13 @@
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.intake.duplicates import find_duplicates
 from api.intake.extract import METHOD, Extraction, extract
 from api.intake.knowledge import Knowledge, load_knowledge
+from api.intake.mentions import ActorIndex
 from api.intake.schemas import (
     CandidateKind,
     IntakeCandidate,
@@ -20,7 +21,7 @@ from api.intake.schemas import (
 from api.intake.text import front_matter, html_to_text, looks_like_html
 from api.slugs import resolve_slug
 from api.sources.writes import stored_text
-from db.models import Source
+from db.models import DataVersion, Source
 
 
 def plain_text(text: str) -> str:
@@ -88,6 +89,28 @@ def mentioned(extraction: Extraction) -> list[MentionedActor]:
     ]
 
 
+_CACHED: dict[tuple[str, int], tuple[Knowledge, ActorIndex]] = {}
+_CACHE_SIZE = 4
+
+
+async def knowledge_and_index(session: AsyncSession) -> tuple[Knowledge, ActorIndex]:
+    """The database's actors and policies, and the index of names built from them, kept per process until the
+    data version changes (every write to actors, aliases, roles or policies bumps it): a database of thousands
+    of actors is read and indexed once, not on every request."""
+    version = await session.scalar(select(DataVersion.version).where(DataVersion.id == 1))
+    bind = session.get_bind()
+    url = bind.url if isinstance(bind, Engine) else bind.engine.url
+    key = (url.render_as_string(hide_password=True), int(version or 0))
+    found = _CACHED.get(key)
+    if found is None:
+        knowledge = await load_knowledge(session)
+        found = (knowledge, ActorIndex.build(knowledge))
+        while len(_CACHED) >= _CACHE_SIZE:
+            _CACHED.pop(next(iter(_CACHED)))
+        _CACHED[key] = found
+    return found
+
+
 async def read_article(session: AsyncSession, data: IntakeRequest, knowledge: Knowledge | None = None) -> IntakeResult:
     """The candidates of the request's text (or its stored source's text), with stored duplicates marked."""
     stored_day = None
@@ -99,6 +122,10 @@ async def read_article(session: AsyncSession, data: IntakeRequest, knowledge: Kn
     text = data.text if data.text is not None else await stored_text(session, str(data.source))
     text = plain_text(text)
     day = reading_day(text, data.published_on, stored_day)
-    extraction = extract(text, knowledge or await load_knowledge(session), day)
+    if knowledge is None:
+        known, index = await knowledge_and_index(session)
+        extraction = extract(text, known, day, index)
+    else:
+        extraction = extract(text, knowledge, day)
     duplicates = await find_duplicates(session, [(c.kind == "direct_quote", c.text) for c in extraction.candidates])
     return result(extraction, day, duplicates)
