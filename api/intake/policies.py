@@ -59,8 +59,10 @@ def stem(word: str) -> str:
     word = word.lower().replace("\u2019", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    if word.endswith(("ss", "us", "is")) or len(word) <= 4:
+    if word.endswith(("ss", "us", "is")) or len(word) <= 3:
         return word
+    if len(word) == 4:
+        return word[:-1] if word.endswith("s") else word
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) + len(replacement) >= 4:
             word = word[: -len(suffix)] + replacement
