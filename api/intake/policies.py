@@ -9,6 +9,7 @@ explicit words of support or opposition in the candidate itself, and only as ±1
 call.
 """
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -52,6 +53,7 @@ _LEVELS = (1.0, 0.5, 0.2)
 _MINIMUM_SCORE = 8.0
 _MARGIN = 1.5
 _PRIOR = 0.5
+_PAIR = 1.5
 
 
 def stem(word: str) -> str:
@@ -91,15 +93,19 @@ class _Profile:
     title: frozenset[str]
     other: frozenset[str]
     title_sequence: tuple[str, ...]
+    title_pairs: frozenset[tuple[str, str]]
+    """Neighbouring words of the title ("return hub"): a phrase of the title counts more than its words apart."""
 
 
 class PolicyMatcher:
     def __init__(self, knowledge: Knowledge) -> None:
         self.profiles = []
         for policy in knowledge.policies:
-            title = frozenset(content_stems(policy.title))
+            words = content_stems(policy.title)
+            title = frozenset(words)
             other = frozenset(content_stems(policy.summary + " " + " ".join(policy.topics))) - title
-            self.profiles.append(_Profile(policy, title, other, tuple(stems(policy.title))))
+            pairs = frozenset(itertools.pairwise(words))
+            self.profiles.append(_Profile(policy, title, other, tuple(stems(policy.title)), pairs))
         count = len(self.profiles) or 1
         frequency: Counter[str] = Counter()
         for profile in self.profiles:
@@ -130,15 +136,20 @@ class PolicyMatcher:
     def suggest(self, levels: tuple[str, str, str]) -> Suggestion:
         """``levels``: the candidate's text, its sentence, its paragraph."""
         seen: dict[str, float] = {}
+        pairs: dict[tuple[str, str], float] = {}
         for text, weight in zip(levels, _LEVELS, strict=True):
-            for word in content_stems(text):
+            words = content_stems(text)
+            for word in words:
                 seen[word] = max(seen.get(word, 0.0), weight)
+            for pair in itertools.pairwise(words):
+                pairs[pair] = max(pairs.get(pair, 0.0), weight)
         scored = []
         for profile in self.profiles:
             in_title = sorted(w for w in profile.title if w in seen)
             in_other = sorted(w for w in profile.other if w in seen)
             score = 2 * sum(self.weight[w] * seen[w] for w in in_title)
             score += 0.6 * sum(self.weight[w] * seen[w] for w in in_other)
+            score += _PAIR * sum(weight for pair, weight in pairs.items() if pair in profile.title_pairs)
             score *= 1 + _PRIOR * self.prior.get(profile.policy.slug, 0.0)
             scored.append((score, profile, in_title, in_other))
         scored.sort(key=lambda item: (-item[0], item[1].policy.slug))

@@ -24,10 +24,8 @@ def quoted(text: str) -> list[str]:
 
 
 def test_apostrophes_are_not_quotation_marks() -> None:
-    text = "He said: \u2018Starmer has never cared\u2026 now he\u2019s in full panic mode, and Keir\u2019s plan fails.\u2019"
-    assert quoted(text) == [
-        "Starmer has never cared\u2026 now he\u2019s in full panic mode, and Keir\u2019s plan fails."
-    ]
+    words = "Starmer has never cared\u2026 now he\u2019s in full panic mode, and Keir\u2019s plan fails."
+    assert quoted(f"He said: \u2018{words}\u2019") == [words]
     assert quoted("The \u201890s were different, said nobody in \u2018the Commons\u2019.") == ["the Commons"]
     assert quoted("It's the PM's plan, \"whether it's lost or not\".") == ["whether it's lost or not"]
 

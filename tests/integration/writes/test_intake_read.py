@@ -169,8 +169,8 @@ async def test_paraphrases_name_each_speaker_and_suggest_a_policy(writer: Client
     text = (
         "Mahmood said she would begin removing failed asylum-seeking families and the Home Office revealed it was "
         "looking at returns to Syria.\n\n"
-        "Officials insisted that return hubs for failed asylum seekers could still be agreed with other Balkan "
-        "countries.\n"
+        "Officials insisted that the Rwanda scheme would have deterred the crossings had it not been scrapped.\n\n"
+        "Officials said return hubs for failed asylum seekers could still be agreed with third countries.\n"
     )
     body = await read(writer, editor, text, day="2025-11-19")
     reported = paraphrases(body)
@@ -178,9 +178,14 @@ async def test_paraphrases_name_each_speaker_and_suggest_a_policy(writer: Client
         ("shabana-mahmood", "Mahmood"),
         ("home-office", "the"),
         ("uk-officials", "Officials"),
+        ("uk-officials", "Officials"),
     ]
-    assert reported[2]["policy"] == "uk-return-hubs"
-    assert "return" in reported[2]["reason"]
+    assert reported[0]["policy"] == "uk-removal-of-failed-asylum-families"
+    assert reported[2]["policy"] == "uk-rwanda-scheme"
+    assert "rwanda" in reported[2]["reason"]
+    # two policies' titles fit it about as well: no guess
+    assert reported[3]["policy"] is None
+    assert reported[3]["reason"].startswith("as close to uk-return-hubs as to uk-offshoring-asylum-seekers")
     assert body["method"].startswith("Rule-based")
 
 
