@@ -58,9 +58,12 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(markup: str) -> str:
     """Block elements become paragraphs (blank lines), ``<br>`` a line break; scripts and styles are dropped."""
     collector = _TextCollector()
-    collector.feed(markup)
-    collector.close()
-    joined = html.unescape("".join(collector.parts))
+    try:
+        collector.feed(markup)
+        collector.close()
+        joined = html.unescape("".join(collector.parts))
+    except AssertionError:  # html.parser gives up on some malformed markup ("<![5"): strip tags by pattern
+        joined = html.unescape(re.sub(r"<[^>]*>", "\n\n", markup))
     lines = [line.strip() for line in joined.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

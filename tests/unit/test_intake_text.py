@@ -64,6 +64,7 @@ def test_front_matter_is_set_aside_and_offsets_are_untouched() -> None:
 def test_html_becomes_paragraphs_of_text() -> None:
     markup = "<h1>T</h1><p>One &amp; two<br>three</p><script>no()</script><p>Four &ldquo;five&rdquo;</p>"
     assert html_to_text(markup) == "T\n\nOne & two\nthree\n\nFour \u201cfive\u201d"
+    assert html_to_text("<p>Rama said no.</p><![5 broken") == "Rama said no.\n\n<![5 broken"
 
 
 def test_hard_wrapped_lines_are_one_paragraph_and_captions_are_not_body() -> None:
