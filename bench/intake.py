@@ -241,6 +241,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20, help="runs per article for the time (median)")
     args = parser.parse_args()
     folder = articles_dir(args.articles)
+    if args.articles and (folder is None or folder != Path(args.articles)):
+        print(f"The seed articles are not in {args.articles}: nothing to measure.")
+        return 0
     if folder is None:
         print(
             "The seed articles are not here (looked for ../shared/seeds beside the repository and /work/shared/seeds;"

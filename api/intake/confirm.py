@@ -74,14 +74,18 @@ def _body_errors(data: IntakeConfirmation) -> list[InvalidField]:
 
 
 async def _linked(session: AsyncSession, data: IntakeConfirmation) -> tuple[dict[int, Any], list[InvalidField]]:
-    """Candidates naming stored evidence (``duplicate_of``): that evidence with its stance's actor and policy."""
+    """Candidates naming stored evidence (``duplicate_of``): that evidence, with its stance's actor and policy; or,
+    when the same words (same source, same kind) are also evidence of a stance with the candidate's actor and
+    policy, that one, so the candidate links to it."""
     wanted = {c.duplicate_of for c in data.candidates if c.duplicate_of}
     if not wanted:
         return {}, []
+    named = select(Evidence.text, Evidence.source_id, Evidence.kind).where(Evidence.slug.in_(wanted)).subquery()
     rows = await session.execute(
         select(
             Evidence.slug,
-            Evidence.kind,
+            Evidence.text,
+            Evidence.source_id,
             Stance.slug.label("stance"),
             Actor.slug.label("actor"),
             Policy.slug.label("policy"),
@@ -89,15 +93,22 @@ async def _linked(session: AsyncSession, data: IntakeConfirmation) -> tuple[dict
         .join(Stance, Stance.id == Evidence.stance_id)
         .join(Actor, Actor.id == Stance.actor_id)
         .join(Policy, Policy.id == Stance.policy_id)
-        .where(Evidence.slug.in_(wanted))
+        .join(
+            named,
+            (named.c.text == Evidence.text)
+            & (named.c.source_id == Evidence.source_id)
+            & (named.c.kind == Evidence.kind),
+        )
+        .order_by(Evidence.id)
     )
-    found = {row.slug: row for row in rows}
+    same_words = list(rows)
+    by_slug = {row.slug: row for row in same_words}
     linked: dict[int, Any] = {}
     errors = []
     for index, candidate in enumerate(data.candidates):
         if candidate.duplicate_of is None:
             continue
-        row = found.get(candidate.duplicate_of)
+        row = by_slug.get(candidate.duplicate_of)
         if row is None:
             errors.append(
                 InvalidField(
@@ -106,8 +117,18 @@ async def _linked(session: AsyncSession, data: IntakeConfirmation) -> tuple[dict
                     message=f"unknown evidence '{candidate.duplicate_of}'",
                 )
             )
-        else:
-            linked[index] = row
+            continue
+        actor = candidate.actor or candidate.speaker
+        twin = next(
+            (
+                other
+                for other in same_words
+                if (other.text, other.source_id) == (row.text, row.source_id)
+                and (other.actor, other.policy) == (actor, candidate.policy)
+            ),
+            None,
+        )
+        linked[index] = twin or row
     return linked, errors
 
 

@@ -262,6 +262,8 @@ class SpeakerResolver:
         written = " ".join(token.text for token in tokens[start:end])
         last = self.mention_ending.get(end)
         head = words[-1]
+        if last is not None and last.first >= start and not last.possessive:
+            return last.speaker  # a name or alias that ends the phrase ("The PM's spokesman" may be one)
         if head in SPOKESPERSON_HEADS:
             owner = None
             for position in range(start, end - 1):
@@ -270,8 +272,6 @@ class SpeakerResolver:
                     owner = mention
             owner_words = tuple(w for w in words[:-1] if w not in {"the", "a", "an"})
             return spokesperson(self.index, owner, owner_words, _strip_determiner(written))
-        if last is not None and last.first >= start and not last.possessive:
-            return last.speaker
         if len(words) == 1 and (category := pronoun_category(head)):
             return self.pronoun(head, category, sentence, start)
         anonymous = resolve_phrase(self.index, words, _strip_determiner(written))

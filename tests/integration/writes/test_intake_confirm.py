@@ -174,6 +174,24 @@ async def test_duplicates_link_to_stored_evidence(
         {"candidate": 1, "action": "created", "evidence": f"{new}-e1", "stance": new, "duplicate_of": duplicate},
     ]
     assert await db.fetchval("SELECT count(*) FROM evidence") == evidence_before + 1
+
+    # the same words are evidence of two seed stances of Rama's: whichever is named, the one on the
+    # candidate's policy is linked
+    twins = {
+        "uk-return-hubs": "edi-rama-on-uk-return-hubs-2025-05-15-e2",
+        "italy-albania-migrant-centres": "edi-rama-on-italy-albania-migrant-centres-2025-05-15-e2",
+    }
+    for policy, evidence in twins.items():
+        other_twin = next(slug for slug in twins.values() if slug != evidence)
+        body = {
+            "source_slug": source["slug"],
+            "candidates": [accepted(candidate, policy=policy, duplicate_of=other_twin, position=None)],
+        }
+        response = await writer.post("/v1/intake/confirm", json=body, headers=editor)
+        assert response.status_code == 201, response.text
+        assert response.json()["evidence"][0]["action"] == "linked"
+        assert response.json()["evidence"][0]["evidence"] == evidence
+        assert response.json()["stances_created"] == []
     unknown = accepted(candidate, duplicate_of="no-such-evidence-e1")
     response = await writer.post(
         "/v1/intake/confirm",
