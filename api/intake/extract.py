@@ -5,6 +5,7 @@ Deterministic rules over the text and the database's knowledge of actors, aliase
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +18,7 @@ from api.intake.policies import stem as _stem
 from api.intake.quotes import QuoteSpan, find_quotes
 from api.intake.speakers import SpeakerResolver
 from api.intake.text import Document, front_matter, paragraphs, split_sentences
-from api.intake.tokens import Token, tokenize
+from api.intake.tokens import tokenize
 from api.quotes import normalise
 
 METHOD = (
@@ -50,6 +51,8 @@ _TERM_MARKERS = (
     re.compile(r"\bthe (?:term|phrase|word|words|slogan|motto|hashtag)\s*$", re.I),
 )
 _QUESTION_MARKERS = re.compile(r"\b(?:asked|asking|question(?:ed)?|Q)\s*[:,]?\s*$", re.I)
+_WINDOW = 400
+"""Characters of context either side of a candidate that policy suggestions read."""
 _SHORT = 5
 """A quotation of fewer words is a fragment: it must be attributed by a reporting verb in its sentence."""
 
@@ -98,11 +101,13 @@ class Extractor:
         self.paragraphs = paragraphs(text, body_start)
         self.quotes = find_quotes(text, self.paragraphs)
         raw = [(q.open_mark + 1, q.raw_end) for q in self.quotes]
+        starts = [s for s, _ in raw]
         sentences = []
         for number, paragraph in enumerate(self.paragraphs):
-            inside = [(s, e) for s, e in raw if paragraph.start <= s < paragraph.end]
+            inside = raw[bisect_left(starts, paragraph.start) : bisect_left(starts, paragraph.end)]
             sentences.extend(split_sentences(text, paragraph, number, inside))
         self.sentences = sentences
+        self.sentence_starts = [sentence.start for sentence in sentences]
         self.tokens = tokenize(text, body_start)
         self.sentence_tokens: list[tuple[int, int]] = []
         position = 0
@@ -160,20 +165,19 @@ class Extractor:
         return Extraction(text=self.text, candidates=kept, mentions=mentions)
 
     def _sentence_of(self, offset: int) -> int:
-        for number, sentence in enumerate(self.sentences):
-            if sentence.start <= offset < sentence.end:
-                return number
-        return len(self.sentences) - 1
+        return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
     def _context(self, candidate: Candidate) -> tuple[str, str, str]:
-        """The candidate, its sentence, its paragraph (and, for a quotation opening it, the previous one's)."""
+        """The candidate, its sentence, its paragraph (and, for a quotation opening it, the previous one's), each
+        cut to a window around the candidate so that a text without breaks costs no more than one with them."""
         sentence = self.sentences[candidate.sentence]
         paragraph = self.paragraphs[sentence.paragraph]
-        around = self.text[paragraph.start : paragraph.end]
+        start = paragraph.start
         if sentence.start == paragraph.start and sentence.paragraph > 0:
-            previous = self.paragraphs[sentence.paragraph - 1]
-            around = self.text[previous.start : previous.end] + " " + around
-        return candidate.text, self.text[sentence.start : sentence.end], around
+            start = self.paragraphs[sentence.paragraph - 1].start
+        near = (max(sentence.start, candidate.start - _WINDOW), min(sentence.end, candidate.end + _WINDOW))
+        wide = (max(start, candidate.start - 3 * _WINDOW), min(paragraph.end, candidate.end + 3 * _WINDOW))
+        return candidate.text[: 4 * _WINDOW], self.text[near[0] : near[1]], self.text[wide[0] : wide[1]]
 
     def _keep(self, candidate: Candidate) -> bool:
         """Candidates in captions and headlines only when the body does not repeat them (propose once)."""
@@ -231,32 +235,28 @@ class Extractor:
                 short.append(tuple(_stem(t) for t in tokens))
         if not short:
             return counts
+        long_quotes = [
+            (q.start, q.end) for q in self.quotes if len(re.findall(r"[^\W_]+", self.text[q.start : q.end])) > 4
+        ]
+        in_long = _Spans(long_quotes)
         body_tokens = [
             token
             for token in self.tokens
             if token.sentence >= 0
             and self.paragraphs[self.sentences[token.sentence].paragraph].body
             and token.is_word
-            and not self._in_long_quote(token)
+            and not (token.quoted and in_long(token.start))
         ]
         stems = [_stem(token.text) for token in body_tokens]
-        for phrase in set(short):
-            length = len(phrase)
-            seen_sentences = {
-                body_tokens[i].sentence
-                for i in range(len(stems) - length + 1)
-                if tuple(stems[i : i + length]) == phrase
-            }
-            counts[phrase] = len(seen_sentences)
-        return counts
-
-    def _in_long_quote(self, token: Token) -> bool:
-        if not token.quoted:
-            return False
-        for quote in self.quotes:
-            if quote.start <= token.start < quote.end:
-                return len(re.findall(r"[^\W_]+", self.text[quote.start : quote.end])) > 4
-        return False
+        wanted = set(short)
+        lengths = sorted({len(phrase) for phrase in wanted})
+        seen: dict[tuple[str, ...], set[int]] = {}
+        for i in range(len(stems)):  # every n-gram once: linear in the text, whatever the number of quotes
+            for length in lengths:
+                gram = tuple(stems[i : i + length])
+                if len(gram) == length and gram in wanted:
+                    seen.setdefault(gram, set()).add(body_tokens[i].sentence)
+        return {phrase: len(found) for phrase, found in seen.items()}
 
     def _attribute(
         self, quote: QuoteSpan, sentence: int, cues: list[Cue], floor: int, limit: int, count: int
@@ -444,6 +444,18 @@ def _carried(speaker: Speaker, reason: str) -> Speaker:
         f"{reason}: {speaker.reason}",
         speaker.category,
     )
+
+
+class _Spans:
+    """Whether an offset lies in one of sorted, non-overlapping spans (binary search)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def __call__(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.spans[index][1]
 
 
 def _same(first: Speaker, second: Speaker) -> bool:

@@ -356,8 +356,16 @@ class MentionFinder:
         found: list[Mention] = []
         position = 0
         cores = sorted({office.core for office in self.index.offices}, key=len, reverse=True)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for core in cores:  # "pm" starts "prime minister" too
+            by_first.setdefault(core[0], []).append(core)
+            for short, expansion in TITLE_ABBREVIATIONS.items():
+                if core[: len(expansion)] == expansion:
+                    by_first.setdefault(short, []).append(core)
         while position < len(self.tokens):
-            mention = self._office_at(position, cores, starts)
+            token = self.tokens[position]
+            first_word = possessive_stem(token.norm) or token.norm
+            mention = self._office_at(position, by_first[first_word], starts) if first_word in by_first else None
             if mention is None:
                 position += 1
                 continue

@@ -9,6 +9,7 @@ explicit words of support or opposition in the candidate itself, and only as ±1
 call.
 """
 
+import functools
 import itertools
 import math
 import re
@@ -56,6 +57,7 @@ _PRIOR = 0.5
 _PAIR = 1.5
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: "removal", "removing", "removed" and "remove" are one word; so are "hub" and "hubs"."""
     word = word.lower().replace("\u2019", "'")

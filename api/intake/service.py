@@ -1,8 +1,10 @@
 """Reading an article for the API and the command line: the text to read, the day, the candidates as responses."""
 
+import functools
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import anyio.to_thread
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,8 +126,9 @@ async def read_article(session: AsyncSession, data: IntakeRequest, knowledge: Kn
     day = reading_day(text, data.published_on, stored_day)
     if knowledge is None:
         known, index = await knowledge_and_index(session)
-        extraction = extract(text, known, day, index)
     else:
-        extraction = extract(text, knowledge, day)
+        known, index = knowledge, ActorIndex.build(knowledge)
+    # CPU work (a few ms for an article, seconds for a 500,000-character text): off the event loop
+    extraction = await anyio.to_thread.run_sync(functools.partial(extract, text, known, day, index))
     duplicates = await find_duplicates(session, [(c.kind == "direct_quote", c.text) for c in extraction.candidates])
     return result(extraction, day, duplicates)
