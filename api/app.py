@@ -19,6 +19,7 @@ from api.health import HealthController
 from api.history.routes import ChangeFeedController
 from api.imports.popolo_routes import PopoloExportController
 from api.imports.routes import ExportController, ImportController, document_import_body, imports_lifespan
+from api.intake.routes import IntakeController
 from api.litestar_internals import openapi_document
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> Litestar:
             ImportController,
             ExportController,
             PopoloExportController,
+            IntakeController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),

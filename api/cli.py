@@ -1,4 +1,4 @@
-"""The ``positions`` command: serve, migrate, seed, and print the OpenAPI document."""
+"""The ``positions`` command: serve, migrate, seed, keys, import and export, intake, and the OpenAPI document."""
 
 import argparse
 import asyncio
@@ -246,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(commands)
     commands.choices["import"].set_defaults(handler=lambda args: command_import(_database_url(), args))
     commands.choices["export"].set_defaults(handler=lambda args: command_export(_database_url(), args))
+
+    from api.intake.cli import add_command as add_intake_command
+    from api.intake.cli import command_intake
+
+    add_intake_command(commands).set_defaults(
+        handler=lambda args: command_intake(None if args.seed_files else _database_url(), args)
+    )
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")

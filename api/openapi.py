@@ -64,6 +64,10 @@ TAGS = [
     Tag(name="comparisons", description="Positions side by side between actors and between dates."),
     Tag(name="history", description="Who changed what, when: revision histories and the change feed."),
     Tag(name="imports", description="Bulk import and export of the dataset as a bundle (JSON Lines)."),
+    Tag(
+        name="intake",
+        description="Reading an article into candidate quotes and paraphrases, and storing those an editor confirms.",
+    ),
     Tag(name="health", description="Liveness and readiness probes."),
 ]
 

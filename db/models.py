@@ -306,6 +306,8 @@ class Evidence(Timestamped, Base):
         Index("ix_evidence_source_id", "source_id"),
         Index("ix_evidence_speaker_actor_id", "speaker_actor_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
+        # article intake's duplicate check: pg_trgm similarity of a candidate to stored evidence (migration 0007)
+        Index("ix_evidence_text_trgm", "text", postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -31,10 +31,21 @@ def _last_day(day: date, precision: DatePrecision) -> date:
 async def _sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
     rows = await session.execute(
         select(
-            Source.slug, Source.id, Source.kind, Source.published_on, Source.published_on_precision, Source.text
+            Source.slug,
+            Source.id,
+            Source.kind,
+            Source.published_on,
+            Source.published_on_precision,
+            Source.published_on_inferred,
+            Source.text,
         ).where(Source.slug.in_(slugs))
     )
     return {row.slug: row for row in rows}
+
+
+async def cited_sources(session: AsyncSession, slugs: set[str]) -> dict[str, Any]:
+    """The rows ``stance_errors`` checks evidence against, by slug (with ``published_on_inferred`` too)."""
+    return await _sources(session, slugs)
 
 
 def _not_in_source(kind: EvidenceKind) -> str:
