@@ -39,7 +39,7 @@ _BASE_OK = frozenset(
     ]
 )
 """Lemmas whose bare form reports speech after a plural subject ("Whitehall sources say")."""
-_ADVERBS = frozenset(
+TIME_WORDS = frozenset(
     [
         "also",
         "now",
@@ -64,20 +64,10 @@ _ADVERBS = frozenset(
         "morning",
         "evening",
         "afternoon",
-        "not",
-        "never",
-        "always",
-        "often",
-        "first",
-        "reportedly",
-        "has",
-        "have",
-        "had",
-        "did",
-        "does",
-        "do",
     ]
 )
+"""Words that may stand between a speaker and a reporting verb ("Rama also said", "said last night")."""
+_ADVERBS = TIME_WORDS | {"not", "never", "always", "often", "greeted"}
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your"]
 )

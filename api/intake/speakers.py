@@ -4,7 +4,7 @@ and for a quotation with no verb of its own, the speaker of the quotation it con
 
 from dataclasses import dataclass, field
 
-from api.intake.cues import Cue
+from api.intake.cues import TIME_WORDS, Cue
 from api.intake.lexicon import (
     CUE_FORMS,
     DOCUMENT_NOUNS,
@@ -70,41 +70,7 @@ _TRANSITIVE = frozenset(
         "greeted",
     ]
 )
-_SKIPPABLE = frozenset(
-    [
-        "also",
-        "now",
-        "then",
-        "again",
-        "still",
-        "yesterday",
-        "today",
-        "tonight",
-        "later",
-        "earlier",
-        "once",
-        "previously",
-        "already",
-        "repeatedly",
-        "last",
-        "night",
-        "week",
-        "month",
-        "year",
-        "this",
-        "morning",
-        "evening",
-        "afternoon",
-        "has",
-        "have",
-        "had",
-        "did",
-        "does",
-        "do",
-        "reportedly",
-        "firmly",
-    ]
-)
+_SKIPPABLE = TIME_WORDS | {"has", "have", "had", "did", "does", "do", "reportedly", "firmly"}
 
 
 @dataclass(slots=True)
