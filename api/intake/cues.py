@@ -150,9 +150,8 @@ def _bare_form_fits(norm: str, lemma: str, previous_norm: str | None) -> bool:
         return True
     if lemma not in _BASE_OK or previous_norm is None:
         return False
-    return previous_norm in {"they", "we", "i", "you"} or (
-        previous_norm.endswith("s") and not previous_norm.endswith("ss")
-    )
+    plural = previous_norm.endswith("s") and not previous_norm.endswith("ss")
+    return previous_norm in {"they", "we", "i", "you", "who"} or plural
 
 
 def _position_fits(tokens: list[Token], index: int, floor: int) -> bool:

@@ -168,10 +168,25 @@ PERSON_NOUNS = frozenset(
         "staff people person man woman men women tory tories senator senators governor chancellor secretary "
         "president premier commissioner negotiator negotiators representative representatives activist "
         "activists residents resident voters voter economist economists researchers researcher scientist "
-        "scientists officials reporter reporters journalist journalists interviewer presenter"
+        "scientists officials reporter reporters journalist journalists interviewer presenter charity charities "
+        "group groups organisation organisations organization organizations union unions council councils "
+        "authority authorities campaigners opponent opponents supporter supporters backbencher backbenchers "
+        "peer peers lawmaker lawmakers legislator legislators observer observers commentator commentators "
+        "academic academics judge judges doctor doctors teacher teachers nurse nurses farmer farmers "
+        "protester protesters family families parent parents refugee refugees migrant migrants"
     )
 )
 """Heads of noun phrases that can be someone speaking ("Whitehall sources", "Experts", "a senior Tory")."""
+TITLE_WORDS = frozenset(
+    _words(
+        "prime minister secretary home foreign shadow chancellor president vice deputy leader mayor governor "
+        "senator chief executive director general minister junior state attorney justice health education "
+        "defence defense interior finance economy trade transport environment culture party labour "
+        "conservative tory liberal democrat green reform mp mep lord baroness commissioner ambassador spokesman "
+        "spokeswoman spokesperson head chair chairman chairwoman professor dr mr mrs ms miss sir dame"
+    )
+)
+"""Words of a title before a name ("Home Secretary Yvette Cooper", "Conservative leader Kemi Badenoch")."""
 ANONYMOUS_HEADS = frozenset(
     _words(
         "source sources insider insiders official officials aide aides ally allies adviser advisers figure "

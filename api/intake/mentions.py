@@ -16,7 +16,9 @@ from api.intake.lexicon import (
     HONORIFICS,
     PERSON_NOUNS,
     SPOKESPERSON_HEADS,
+    STOPWORDS,
     TITLE_ABBREVIATIONS,
+    TITLE_WORDS,
 )
 from api.intake.tokens import Token, possessive_stem, tokenize
 
@@ -198,6 +200,12 @@ class ActorIndex:
         return None
 
 
+def _name_like(token: Token) -> bool:
+    """A word of a person's name: capitalised, with lower-case letters (not an all-capitals credit line)."""
+    text = token.text
+    return token.is_word and text[0].isupper() and any(c.islower() for c in text) and not text.isdigit()
+
+
 def _office_like(words: tuple[str, ...], cores: set[tuple[str, ...]]) -> bool:
     """An alias that is only an office ("the PM", "the Albanian prime minister"): it names whoever holds it."""
     rest = [word for word in words if word not in DETERMINERS]
@@ -262,7 +270,54 @@ class MentionFinder:
         named = [m for m in named if not any(o.first <= m.first and m.last <= o.last for o in offices)]
         taken = {i for mention in named for i in range(mention.first, mention.last)}
         offices = [mention for mention in offices if not taken & set(range(mention.first, mention.last))]
-        return sorted(named + offices, key=lambda mention: mention.first)
+        taken |= {i for mention in offices for i in range(mention.first, mention.last)}
+        return sorted(named + offices + self._unknown_names(taken), key=lambda mention: mention.first)
+
+    # --- people the database does not know -------------------------------------------------------------
+    def _unknown_names(self, taken: set[int]) -> list[Mention]:
+        """Runs of two to four capitalised words naming nobody stored ("Yvette Cooper", after a title), and "Ms
+        Cooper" afterwards, read as the same person: people an editor may add."""
+        tokens = self.tokens
+        found: list[Mention] = []
+        by_surname: dict[str, str] = {}
+        position = 0
+        while position < len(tokens):
+            run = position
+            while run < len(tokens) and run not in taken and _name_like(tokens[run]):
+                run += 1
+            if run == position:
+                position += 1
+                continue
+            mention = self._unknown_run(position, run, by_surname)
+            if mention is not None:
+                found.append(mention)
+            position = run
+        return found
+
+    def _unknown_run(self, start: int, end: int, by_surname: dict[str, str]) -> Mention | None:
+        tokens = self.tokens
+        if start > 0 and tokens[start - 1].norm == "the":
+            return None  # "the Refugee Council": an organisation or a place
+        first = start
+        while first < end and tokens[first].norm in TITLE_WORDS:
+            first += 1
+        if first > start and tokens[first - 1].norm in HONORIFICS and end - first == 1:
+            surname = tokens[first].text.removesuffix("\u2019s").removesuffix("'s")
+            name = by_surname.get(surname, f"{tokens[first - 1].text} {surname}")
+            how = f"'{self._text(first - 1, end)}'" + (f" is {name}, named earlier" if surname in by_surname else "")
+            speaker = Speaker(None, name, 0.5, f"{how}: nobody the database has; a new actor?", PERSON)
+            return Mention(first - 1, end, tokens[first - 1].start, tokens[end - 1].end, speaker)
+        if end - first < 2 or end - first > 4:
+            return None
+        if first == start and self._sentence_start(start) and tokens[start].norm in STOPWORDS:
+            return None
+        name = self._text(first, end)
+        by_surname.setdefault(tokens[end - 1].text, name)
+        speaker = Speaker(None, name, 0.5, f"'{name}' names nobody the database has: a new actor?", PERSON)
+        return Mention(first, end, tokens[first].start, tokens[end - 1].end, speaker)
+
+    def _sentence_start(self, index: int) -> bool:
+        return index == 0 or self.tokens[index - 1].sentence != self.tokens[index].sentence
 
     def _named(self) -> list[Mention]:
         found: list[Mention] = []
@@ -383,6 +438,8 @@ class MentionFinder:
             first, last = at, at + used
             if last in named:  # "Prime Minister Sir Keir Starmer": the title only introduces the name
                 return None
+            if self._name_follows(last):  # "Home Secretary Yvette Cooper": a name the database does not have
+                return None
             country, first = self._country_before(first)
             if country is None and not possessive:
                 country, last = self._country_after(last)
@@ -390,6 +447,16 @@ class MentionFinder:
                 first -= 1
             return self._office_mention(core, first, last, country, possessive)
         return None
+
+    def _name_follows(self, last: int) -> bool:
+        tokens = self.tokens
+        return (
+            last + 1 < len(tokens)
+            and _name_like(tokens[last])
+            and _name_like(tokens[last + 1])
+            and tokens[last].norm not in {"of", "the"}
+            and tokens[last].sentence == tokens[last - 1].sentence
+        )
 
     def _country_before(self, first: int) -> tuple[str | None, int]:
         tokens = self.tokens

@@ -29,7 +29,8 @@ class IntakeRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """An article to read: its `text` (plain text, or HTML, which is stripped to text first), or the slug of a
     stored `source` whose stored text is read when `text` is omitted. `published_on` is the day offices are read
     at ("the Home Secretary" on that day); without it, the stored source's date, a date in the text's front
-    matter, or today."""
+    matter, or today. `title`, `publisher` and `url` are not read: they belong to the source a confirmation
+    creates."""
 
     text: IntakeText | None = None
     title: ShortText | None = None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from api.intake.cues import TIME_WORDS, Cue
 from api.intake.lexicon import (
+    BE_FORMS,
     CUE_FORMS,
     DOCUMENT_NOUNS,
     OBJECT_PREPOSITIONS,
@@ -219,7 +220,17 @@ class SpeakerResolver:
         while position >= floor and self.tokens[position].norm == ",":
             position -= 1
         mention = self.mention_ending.get(position + 1)
-        return mention.speaker if mention is not None else None
+        if mention is not None:
+            return mention.speaker
+        start = position  # "criticised by some MPs, who say …": the few words of a noun phrase before the comma
+        stops = _NP_BREAKS | OBJECT_PREPOSITIONS | BE_FORMS | {"by"}
+        while start >= max(floor, position - 3) and self.tokens[start].is_word and self.tokens[start].norm not in stops:
+            start -= 1
+        if start + 1 > position:
+            return None
+        words = tuple(token.norm for token in self.tokens[start + 1 : position + 1])
+        written = " ".join(token.text for token in self.tokens[start + 1 : position + 1])
+        return resolve_phrase(self.index, words, _strip_determiner(written))
 
     def _phrase(self, start: int, end: int, sentence: int) -> Speaker | None:
         """The noun phrase ``start``..``end`` just before a reporting verb."""
@@ -261,6 +272,9 @@ class SpeakerResolver:
         if len(tokens) >= 2 and len(names) == len(tokens) and len(tokens) <= 4 and tokens[0].norm not in {"the"}:
             written = " ".join(token.text for token in tokens)
             return Speaker(None, written, 0.5, f"'{written}' names nobody the database has: a new actor?", PERSON)
+        mention = self.mention_ending.get(end)
+        if mention is not None and mention.first >= start:  # "Conservative leader Kemi Badenoch"
+            return mention.speaker
         return None
 
     def _nearest_subject(self, index: int, floor: int, sentence: int) -> Speaker | None:

@@ -165,6 +165,20 @@ async def test_anonymous_and_unknown_speakers(writer: Client, editor: dict[str, 
     assert (None, "Jane Example") in mentioned
 
 
+async def test_people_the_database_does_not_know_are_named_once(writer: Client, editor: dict[str, str]) -> None:
+    """A title before an unknown name is not an office holder; "Ms Cooper" later is the same new person."""
+    text = (
+        "Home Secretary Yvette Example has defended the record on small boats, telling MPs that crossings "
+        "\u201cwill come down\u201d this year.\n\n"
+        "Speaking in the Commons, Ms Example said the new powers would give officers "
+        "\u201cthe tools they need\u201d.\n\n"
+        "\u201cWe inherited a broken system,\u201d she said.\n"
+    )
+    found = quotes(await read(writer, editor, text, day="2025-11-19"))
+    assert {(c["speaker"]["actor"], c["speaker"]["name"]) for c in found.values()} == {(None, "Yvette Example")}
+    assert "named earlier" in found["the tools they need"]["speaker"]["reason"]
+
+
 async def test_paraphrases_name_each_speaker_and_suggest_a_policy(writer: Client, editor: dict[str, str]) -> None:
     text = (
         "Mahmood said she would begin removing failed asylum-seeking families and the Home Office revealed it was "
