@@ -1,37 +1,17 @@
-"""The newsroom dashboard in a real browser: Debian's Chromium driven by Playwright over the live server.
-
-Each test leaves a screenshot in artifacts/screenshots/<test-name>.png (also when it fails).
-Chromium comes from Debian (scripts/setup.d/20-chromium installs it); Playwright's own browser
-downloads are never used.
-"""
+"""The newsroom dashboard's read views in a real browser (fixtures in conftest.py), over the live server."""
 
 import asyncio
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from playwright.async_api import Page, Route, expect
 
-from db.embedded import PROJECT_ROOT
+from tests.e2e.browser import Screenshots
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 COMPARE_PERMALINK = "/dashboard/?view=compare-actors&actors=edi-rama,keir-starmer&as_of=2025-05-15"
 RETURN_HUBS = "UK return hubs for failed asylum seekers"
@@ -42,53 +22,6 @@ STRONGLY_SUPPORT = "Strongly support (+2)"
 SUPPORT = "Support (+1)"
 UNCLEAR = "Unclear"
 HOSTING = "Albania hosting a UK return hub"
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup.d/20-chromium (apt-get install chromium)")
-    return str(CHROMIUM)
-
-
-@pytest.fixture(scope="session")
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-class Screenshots:
-    def __init__(self, page: Page, name: str) -> None:
-        self.page = page
-        self.path = SCREENSHOTS / f"{name}.png"
-        self.taken = False
-
-    async def take(self, target: Page | None = None) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await (target or self.page).screenshot(path=str(self.path))
-        self.taken = True
-
-
-@pytest.fixture
-async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    await context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-@pytest.fixture
-async def shots(page: Page, request: pytest.FixtureRequest) -> AsyncIterator[Screenshots]:
-    """Screenshots named after the test; one is taken at the end if the test took none (e.g. it failed)."""
-    taker = Screenshots(page, request.node.name)
-    yield taker
-    if not taker.taken and not page.is_closed():
-        await taker.take()
 
 
 async def choose_actor(page: Page, picker: str, typed: str, name: str) -> None:

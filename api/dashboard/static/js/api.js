@@ -5,7 +5,9 @@
 export const API_BASE = new URL("../../v1/", import.meta.url);
 export const DASHBOARD_BASE = new URL("../", import.meta.url);
 
+/** The read views, whose state lives in the URL; "intake" (an editor's page) keeps its state in the page. */
 export const VIEWS = ["compare-actors", "compare-dates", "timeline"];
+export const INTAKE_VIEW = "intake";
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An error to show the reader: the API's problem title and detail, or what went wrong reaching it. */
@@ -35,9 +37,21 @@ export function apiUrl(path, params = {}) {
 }
 
 export async function getJSON(url, { signal } = {}) {
+  return answer(() => fetch(url, { headers: { Accept: "application/json" }, signal }));
+}
+
+/** POST a JSON body with an API key (sent only in the Authorization header, never stored). */
+export async function postJSON(url, body, { key, signal } = {}) {
+  const headers = { Accept: "application/json", "Content-Type": "application/json" };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  return answer(() => fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal }));
+}
+
+/** The JSON body of a successful answer, or an ApiError with the API's problem title, detail and field errors. */
+async function answer(send) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, signal });
+    response = await send();
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError("Could not reach the API", `The request failed before an answer came back (${error.message}).`);

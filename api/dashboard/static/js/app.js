@@ -1,7 +1,9 @@
-// The newsroom dashboard: three views over the public read API, with the view's state in the URL.
+// The newsroom dashboard: three views over the public read API, with the view's state in the URL, and the
+// editors' Intake view (intake.js), whose state stays in the page.
 
 import {
   ApiError,
+  INTAKE_VIEW,
   apiUrl,
   embedUrl,
   getAll,
@@ -15,6 +17,7 @@ import {
 } from "./api.js";
 import { clear, h } from "./dom.js";
 import { formatDate, todayIso } from "./format.js";
+import { IntakeView } from "./intake.js";
 import { ActorPicker } from "./picker.js";
 import { describeState, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
 
@@ -40,6 +43,8 @@ const pickers = {
   "compare-actors": new ActorPicker($("#picker-actors"), { max: 10 }),
   "compare-dates": new ActorPicker($("#picker-actor"), { max: 1 }),
 };
+
+new IntakeView($('.panel[data-view="intake"]')); // wires its own forms; its state stays in the page
 
 let current = null;
 let controller = null;
@@ -241,6 +246,19 @@ function showPanel(view) {
     else tab.removeAttribute("aria-current");
   }
   for (const panel of els.panels) panel.hidden = panel.dataset.view !== view;
+  els.results.hidden = view === INTAKE_VIEW; // the Intake view shows its own results
+}
+
+/** The Intake view: no request to run, nothing to put in the URL but the view. */
+function showIntake() {
+  if (controller) controller.abort();
+  current = { view: INTAKE_VIEW };
+  document.title = "Intake — Positions";
+  showPanel(INTAKE_VIEW);
+}
+
+function isIntake(search) {
+  return new URLSearchParams(search).get("view") === INTAKE_VIEW;
 }
 
 function loadingText(state) {
@@ -355,6 +373,11 @@ for (const tab of els.tabs) {
     event.preventDefault();
     const view = tab.dataset.view;
     if (current && current.view === view) return;
+    if (view === INTAKE_VIEW) {
+      history.pushState(null, "", `?view=${INTAKE_VIEW}`);
+      showIntake();
+      return;
+    }
     // Keep what was typed in that view's form; show its results if it is complete.
     const state = formToStateQuiet(view);
     history.pushState(null, "", stateQuery(state));
@@ -378,17 +401,21 @@ function formToStateQuiet(view) {
   return { view, policy: $("#tl-policy").value, as_of: $("#tl-as-of").value, retracted: $("#tl-retracted").checked };
 }
 
-window.addEventListener("popstate", () => show(parseState(location.search)));
+window.addEventListener("popstate", () => (isIntake(location.search) ? showIntake() : show(parseState(location.search))));
 
 // Defaults for the date fields.
 $("#ca-as-of").value = todayIso();
 $("#cd-to").value = todayIso();
 
-const initial = parseState(location.search);
-showPanel(initial.view);
-stateToForm(initial);
 // The selects need their options before a permalink's values can show in them.
 lookupsReady = loadLookups().then(() => {
-  if (current) syncSelects(current);
+  if (current && current.view !== INTAKE_VIEW) syncSelects(current);
 });
-run(initial);
+if (isIntake(location.search)) {
+  showIntake();
+} else {
+  const initial = parseState(location.search);
+  showPanel(initial.view);
+  stateToForm(initial);
+  run(initial);
+}

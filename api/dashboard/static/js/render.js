@@ -593,6 +593,9 @@ export function renderError(error) {
     { class: "error", role: "alert" },
     h("p", { class: "error-title" }, error.title || "Something went wrong"),
     error.detail ? h("p", { class: "error-detail" }, error.detail) : null,
+    error.errors && error.errors.length
+      ? h("ul", { class: "error-fields" }, ...error.errors.map((e) => h("li", {}, e.name ? `${e.name}: ${e.message}` : e.message)))
+      : null,
   );
 }
 
