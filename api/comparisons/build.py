@@ -24,6 +24,7 @@ from api.comparisons.schemas import (
     PositionChange,
 )
 from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
+from api.comparisons.strength import agreement_strength
 from api.refs import ActorRef, PolicyRef
 
 
@@ -39,6 +40,7 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
                 actors=[actors[i][1].slug, actors[j][1].slug],
                 agreement=agreement(stances[i], stances[j]),
                 distance=distance(stances[i], stances[j]),
+                strength=agreement_strength(stance.strength if stance else None for stance in (stances[i], stances[j])),
             )
             row_pairs.append(item)
             per_pair[(i, j)].append(item)
@@ -52,14 +54,7 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
                 pairs=row_pairs,
             )
         )
-    summary = [
-        summarise_pair(
-            [actors[i][1].slug, actors[j][1].slug],
-            [item.agreement for item in per_pair[(i, j)]],
-            [item.distance for item in per_pair[(i, j)]],
-        )
-        for i, j in pairs
-    ]
+    summary = [summarise_pair([actors[i][1].slug, actors[j][1].slug], per_pair[(i, j)]) for i, j in pairs]
     return ActorComparison(
         as_of=as_of,
         actors=[ref for _, ref in actors],

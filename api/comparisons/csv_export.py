@@ -16,6 +16,7 @@ from api.comparisons.schemas import (
     PolicyPositions,
     PolicyTimeline,
 )
+from api.comparisons.strength import EvidenceStrength
 from db.enums import DatePrecision, EvidenceKind
 
 STANCE_COLUMNS = [
@@ -34,6 +35,14 @@ STANCE_COLUMNS = [
     "source_url",
     "evidence_count",
     "stance_slug",
+    "strength",
+    "direct_quotes",
+    "paraphrases",
+    "reported_actions",
+    "recorded_votes",
+    "evidence_from",
+    "evidence_to",
+    "newest_evidence_age_days",
 ]
 
 
@@ -70,6 +79,21 @@ def _stance_cells(stance: EffectiveStance | None) -> list[object]:
         (first.source.url or "") if first else "",
         len(stance.evidence),
         stance.slug,
+        *_strength_cells(stance.strength),
+    ]
+
+
+def _strength_cells(strength: EvidenceStrength) -> list[object]:
+    counts = strength.evidence
+    return [
+        strength.label.value,
+        counts.direct_quote,
+        counts.paraphrase,
+        counts.reported_action,
+        counts.recorded_vote,
+        "" if strength.evidence_from is None else strength.evidence_from.isoformat(),
+        "" if strength.evidence_to is None else strength.evidence_to.isoformat(),
+        "" if strength.newest_age_days is None else strength.newest_age_days,
     ]
 
 
@@ -92,6 +116,7 @@ OTHER_ACTOR_COLUMNS = [
     "other_label",
     "agreement_with_other",
     "distance_to_other",
+    "agreement_strength",
 ]
 
 
@@ -133,6 +158,7 @@ def actor_comparison_csv(comparison: ActorComparison) -> str:
                         "" if other_stance is None else other_stance.label.value,
                         pair.agreement.value,
                         "" if pair.distance is None else pair.distance,
+                        pair.strength.label.value,
                     ]
                 )
     return to_csv(header, rows)

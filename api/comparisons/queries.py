@@ -11,9 +11,11 @@ from datetime import date, datetime
 import asyncpg
 
 from api.comparisons.schemas import EffectiveStance
+from api.comparisons.strength import stance_strength
 from api.divisions.rules import CAST_VALUES
 from api.errors import UnknownSlugs
 from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
+from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, position_label
 from db.snapshots import recorded_moment, relations
 
@@ -93,7 +95,8 @@ class Found:
     """The day each found stance was (later) retracted, by stance slug, for `dropped` changes."""
 
 
-def _stance(row: asyncpg.Record) -> EffectiveStance:
+def _stance(row: asyncpg.Record, evidence: list[EvidenceItem], as_of: date) -> EffectiveStance:
+    """The stance of ``row`` with its evidence, its strength rated as of ``as_of``."""
     return EffectiveStance(
         slug=row["slug"],
         position=row["position"],
@@ -102,7 +105,8 @@ def _stance(row: asyncpg.Record) -> EffectiveStance:
         stated_on_precision=PRECISIONS[row["stated_on_precision"]],
         stated_on_inferred=row["stated_on_inferred"],
         summary=row["summary"],
-        evidence=[],
+        evidence=evidence,
+        strength=stance_strength(evidence, row["stated_on"], as_of),
     )
 
 
@@ -139,11 +143,12 @@ async def effective_stances(
         )
     found = Found()
     sql = _sql(EFFECTIVE_SQL, moment_parameter, filters="\n      ".join(filters), votes_cast=VOTES_CAST)
+    collected: dict[tuple[date, int, int], tuple[asyncpg.Record, list[EvidenceItem]]] = {}
     for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
-        stance = found.stances.get(key)
-        if stance is None:
-            stance = found.stances[key] = _stance(row)
+        entry = collected.get(key)
+        if entry is None:
+            entry = collected[key] = (row, [])
             if row["retracted_on"] is not None:
                 found.retracted_on[row["slug"]] = row["retracted_on"]
             if row["policy_id"] not in found.policies:
@@ -151,7 +156,8 @@ async def effective_stances(
             if row["actor_id"] not in found.actors:
                 found.actors[row["actor_id"]] = actor_ref(row, "actor")
         if row["evidence_slug"] is not None:
-            stance.evidence.append(evidence_item(row))
+            entry[1].append(evidence_item(row))
+    found.stances = {key: _stance(row, evidence, key[0]) for key, (row, evidence) in collected.items()}
     return found
 
 
@@ -165,23 +171,26 @@ class TimelineRow:
 async def policy_timeline(
     connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool, as_recorded: datetime | None = None
 ) -> list[TimelineRow]:
-    entries: dict[int, TimelineRow] = {}
+    collected: dict[int, tuple[asyncpg.Record, list[EvidenceItem]]] = {}
     args: list[object] = [policy_id, include_retracted]
     moment_parameter = None
     if as_recorded is not None:
         args.append(recorded_moment(as_recorded))
         moment_parameter = len(args)
     for row in await connection.fetch(_sql(TIMELINE_SQL, moment_parameter), *args):
-        entry = entries.get(row["id"])
+        entry = collected.get(row["id"])
         if entry is None:
-            entry = entries[row["id"]] = TimelineRow(
-                actor=actor_ref(row, "actor"),
-                stance=_stance(row),
-                retracted=row["retracted"],
-            )
+            entry = collected[row["id"]] = (row, [])
         if row["evidence_slug"] is not None:
-            entry.stance.evidence.append(evidence_item(row))
-    return list(entries.values())
+            entry[1].append(evidence_item(row))
+    return [
+        TimelineRow(
+            actor=actor_ref(row, "actor"),
+            stance=_stance(row, evidence, row["stated_on"]),
+            retracted=row["retracted"],
+        )
+        for row, evidence in collected.values()
+    ]
 
 
 async def data_version(connection: asyncpg.Connection) -> int:

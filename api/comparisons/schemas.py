@@ -9,6 +9,7 @@ from datetime import date
 
 import msgspec
 
+from api.comparisons.strength import STRENGTH_RULE, EvidenceStrength
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, PositionLabel
 from db.enums import DatePrecision
@@ -26,7 +27,8 @@ AGREEMENT_METHOD = (
     "side (or both neutral), disagrees when on opposite sides, is partial when one is neutral, mixed or unclear, "
     "and unknown when either has no stance. Distance is |a - b| when both have a position. The agreement score "
     "is 1 - mean(distance) / 4 over the policies where both have a position (1 = identical, 0 = opposite "
-    "extremes); `policies_compared` is the count it rests on."
+    "extremes); `policies_compared` is the count it rests on. "
+    f"{STRENGTH_RULE}"
 )
 
 CHANGE_METHOD = (
@@ -35,7 +37,8 @@ CHANGE_METHOD = (
     "`new` when there is no stance at the start, `dropped` when the start stance was retracted by the end, "
     "`reversed` when the side flips (support to oppose or back), `strengthened` when the position moves away "
     "from neutral on the same side (or from neutral, mixed or unclear to a side), `weakened` when it moves "
-    "towards neutral (or from a side to mixed or unclear), and `unchanged` otherwise."
+    "towards neutral (or from a side to mixed or unclear), and `unchanged` otherwise. "
+    f"{STRENGTH_RULE} Each end's stance is rated as of that end's date."
 )
 
 
@@ -61,7 +64,8 @@ class ChangeKind(enum.Enum):
 
 class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
     """The stance in force as of a date, with its evidence: the latest stated on or before it; on one day, a stance
-    with a position resting on a recorded vote cast outweighs the others, otherwise the one recorded later."""
+    with a position resting on a recorded vote cast outweighs the others, otherwise the one recorded later.
+    `strength` says what it rests on as of that date (on a timeline, as of the day it was stated)."""
 
     slug: str
     position: int | None
@@ -71,6 +75,7 @@ class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
     stated_on_inferred: bool
     summary: str
     evidence: list[EvidenceItem]
+    strength: EvidenceStrength
 
 
 class ActorPosition(msgspec.Struct, kw_only=True, gc=False):
@@ -81,11 +86,13 @@ class ActorPosition(msgspec.Struct, kw_only=True, gc=False):
 
 
 class PairAgreement(msgspec.Struct, kw_only=True, gc=False):
-    """How two actors' positions on one policy relate; `distance` is null unless both have a position."""
+    """How two actors' positions on one policy relate; `distance` is null unless both have a position. `strength`
+    is what the agreement rests on: both stances' evidence, labelled as the weaker of the two."""
 
     actors: list[str]
     agreement: Agreement
     distance: int | None
+    strength: EvidenceStrength
 
 
 class PolicyComparisonRow(msgspec.Struct, kw_only=True, gc=False):
@@ -97,7 +104,8 @@ class PolicyComparisonRow(msgspec.Struct, kw_only=True, gc=False):
 
 
 class PairSummary(msgspec.Struct, kw_only=True):
-    """A pair's agreement over all compared policies; `score` is null when no policy has both positions."""
+    """A pair's agreement over all compared policies; `score` is null when no policy has both positions.
+    `strength` is what the score rests on: the evidence of the `policies_compared` policies' stances."""
 
     actors: list[str]
     score: float | None
@@ -106,6 +114,7 @@ class PairSummary(msgspec.Struct, kw_only=True):
     disagree: int
     partial: int
     unknown: int
+    strength: EvidenceStrength
 
 
 class AgreementMatrix(msgspec.Struct, kw_only=True):

@@ -1,11 +1,12 @@
 """The comparison rules, as pure functions: which stance is in force, agreement between two positions, and change
 between two dates. ``api.comparisons.queries.EFFECTIVE_SQL`` implements ``effective`` in SQL."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance, PairSummary
+from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance, PairAgreement, PairSummary
+from api.comparisons.strength import score_strength
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +61,11 @@ def distance(a: EffectiveStance | None, b: EffectiveStance | None) -> int | None
     return abs(a.position - b.position)
 
 
-def summarise_pair(actors: list[str], kinds: list[Agreement], distances: list[int | None]) -> PairSummary:
+def summarise_pair(actors: list[str], agreements: Sequence[PairAgreement]) -> PairSummary:
     """Agreement score = 1 - mean(distance) / 4 over the policies where both actors have a position."""
-    known = [d for d in distances if d is not None]
+    kinds = [item.agreement for item in agreements]
+    compared = [item for item in agreements if item.distance is not None]
+    known = [item.distance for item in compared if item.distance is not None]
     score = round(1 - sum(known) / (4 * len(known)), 4) if known else None
     return PairSummary(
         actors=actors,
@@ -72,6 +75,7 @@ def summarise_pair(actors: list[str], kinds: list[Agreement], distances: list[in
         disagree=kinds.count(Agreement.DISAGREE),
         partial=kinds.count(Agreement.PARTIAL),
         unknown=kinds.count(Agreement.UNKNOWN),
+        strength=score_strength([item.strength for item in compared]),
     )
 
 

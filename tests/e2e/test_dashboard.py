@@ -317,3 +317,32 @@ async def test_loading_state_and_unreachable_api_are_shown_as_text(page: Page, s
     alert = page.locator("#output [role=alert]")
     await expect(alert).to_contain_text("Could not reach the API")
     await shots.take()
+
+
+async def test_cells_and_agreements_carry_the_evidence_strength_of_the_api(
+    page: Page, shots: Screenshots, live_server: str
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as api:
+        body = (await api.get("/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15")).json()
+    [hubs] = [row for row in body["rows"] if row["policy"]["slug"] == "uk-return-hubs"]
+    rama_strength = next(p["stance"]["strength"] for p in hubs["positions"] if p["actor"] == "edi-rama")
+
+    await page.goto(COMPARE_PERMALINK)
+    row = policy_row(page, "compare-actors", RETURN_HUBS)
+    rama = row.locator('td[data-actor="edi-rama"] .strength')
+    await expect(rama).to_have_attribute("data-strength", rama_strength["label"])
+    quotes = rama_strength["evidence"]["direct_quote"]
+    await expect(rama).to_have_attribute(
+        "title", re.compile(rf"^{rama_strength['label'].title()} evidence: 1 stance, {quotes} direct quotes?\b")
+    )
+    await expect(rama.locator(".visually-hidden")).to_have_text(
+        await rama.get_attribute("title") or ""
+    )  # read aloud too
+    agreement = row.locator("td.agreement-cell .strength")
+    await expect(agreement).to_have_attribute("data-strength", hubs["pairs"][0]["strength"]["label"])
+    await expect(agreement).to_have_attribute("title", re.compile(r"evidence: 2 stances, "))
+    await expect(page.locator(".pair-summary .strength")).to_have_attribute(
+        "data-strength", body["summary"][0]["strength"]["label"]
+    )
+    await rama.hover()
+    await shots.take()

@@ -8,7 +8,7 @@ from itertools import permutations
 
 import pytest
 
-from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance
+from api.comparisons.schemas import Agreement, ChangeKind, EffectiveStance, PairAgreement
 from api.comparisons.semantics import (
     Candidate,
     agreement,
@@ -18,6 +18,7 @@ from api.comparisons.semantics import (
     same_day_weight,
     summarise_pair,
 )
+from api.comparisons.strength import agreement_strength, stance_strength
 from api.refs import position_label
 from db.enums import Ambiguity, DatePrecision
 
@@ -40,7 +41,16 @@ def stance(position: int | str) -> EffectiveStance:
         stated_on_inferred=False,
         summary="A stance built for a unit test.",
         evidence=[],
+        strength=stance_strength([], date(2025, 5, 15), date(2025, 5, 15)),
     )
+
+
+def agreements(kinds: list[Agreement], distances: list[int | None]) -> list[PairAgreement]:
+    """Per-policy agreements of a pair, as ``summarise_pair`` receives them."""
+    return [
+        PairAgreement(actors=["a", "b"], agreement=kind, distance=d, strength=agreement_strength([None, None]))
+        for kind, d in zip(kinds, distances, strict=True)
+    ]
 
 
 # --- agreement --------------------------------------------------------------------------------------------
@@ -126,7 +136,7 @@ def test_distance_is_none_without_two_positions(a: int | str | None, b: int | st
 def test_summary_score_is_one_minus_mean_distance_over_four() -> None:
     kinds = [Agreement.AGREE, Agreement.DISAGREE, Agreement.PARTIAL, Agreement.UNKNOWN, Agreement.PARTIAL]
     distances: list[int | None] = [0, 4, 2, None, None]  # mean over the three known = 2
-    summary = summarise_pair(["a", "b"], kinds, distances)
+    summary = summarise_pair(["a", "b"], agreements(kinds, distances))
     assert summary.actors == ["a", "b"]
     assert summary.score == pytest.approx(1 - 2 / 4)
     assert summary.policies_compared == 3
@@ -148,7 +158,7 @@ def test_summary_score_is_one_minus_mean_distance_over_four() -> None:
 )
 def test_summary_score_values(distances: list[int | None], expected: float) -> None:
     kinds = [Agreement.AGREE if d == 0 else Agreement.UNKNOWN if d is None else Agreement.DISAGREE for d in distances]
-    summary = summarise_pair(["a", "b"], kinds, distances)
+    summary = summarise_pair(["a", "b"], agreements(kinds, distances))
     assert summary.score == pytest.approx(expected, abs=1e-4)
     assert summary.policies_compared == sum(d is not None for d in distances)
     assert 0.0 <= summary.score <= 1.0
@@ -156,14 +166,14 @@ def test_summary_score_values(distances: list[int | None], expected: float) -> N
 
 def test_summary_without_any_shared_position_has_no_score() -> None:
     kinds = [Agreement.UNKNOWN, Agreement.PARTIAL, Agreement.UNKNOWN]
-    summary = summarise_pair(["a", "b"], kinds, [None, None, None])
+    summary = summarise_pair(["a", "b"], agreements(kinds, [None, None, None]))
     assert summary.score is None
     assert summary.policies_compared == 0
     assert (summary.agree, summary.disagree, summary.partial, summary.unknown) == (0, 0, 1, 2)
 
 
 def test_summary_of_nothing() -> None:
-    summary = summarise_pair(["a", "b"], [], [])
+    summary = summarise_pair(["a", "b"], agreements([], []))
     assert summary.score is None
     assert summary.policies_compared == 0
     assert (summary.agree, summary.disagree, summary.partial, summary.unknown) == (0, 0, 0, 0)
@@ -174,7 +184,7 @@ def test_summary_counts_follow_agreement_of_real_stances() -> None:
     stances = [(None if a is None else stance(a), stance(b)) for a, b in pairs]
     kinds = [agreement(a, b) for a, b in stances]
     distances = [distance(a, b) for a, b in stances]
-    summary = summarise_pair(["a", "b"], kinds, distances)
+    summary = summarise_pair(["a", "b"], agreements(kinds, distances))
     # known distances: 1, 4, 1, 0 -> mean 1.5
     assert summary.policies_compared == 4
     assert summary.score == pytest.approx(1 - 1.5 / 4)

@@ -83,7 +83,9 @@ async def test_as_of_when_only_one_actor_had_a_stance_gives_null_stance(client: 
     cells = {p["actor"]: p["stance"] for p in row["positions"]}
     assert cells["keir-starmer"] is None
     assert cells["edi-rama"]["position"] == 2
-    assert row["pairs"] == [{"actors": ["edi-rama", "keir-starmer"], "agreement": "unknown", "distance": None}]
+    (pair,) = row["pairs"]
+    assert (pair["actors"], pair["agreement"], pair["distance"]) == (["edi-rama", "keir-starmer"], "unknown", None)
+    assert (pair["strength"]["label"], pair["strength"]["stances"]) == ("weak", 1)  # one side has nothing
     assert body["summary"][0]["unknown"] == 1
     assert body["summary"][0]["score"] is None
 

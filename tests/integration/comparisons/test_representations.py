@@ -110,13 +110,14 @@ async def test_compare_actors_csv_for_two_actors_names_the_other_in_each_row(cli
         "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-16&format=csv&policies=uk-return-hubs"
     )
     header, rows = parse_csv(response)
-    assert header[-6:] == [
+    assert header[-7:] == [
         "other_actor_slug",
         "other_actor_name",
         "other_position",
         "other_label",
         "agreement_with_other",
         "distance_to_other",
+        "agreement_strength",
     ]
     assert [(row["actor_slug"], row["other_actor_slug"]) for row in rows] == [
         ("edi-rama", "keir-starmer"),

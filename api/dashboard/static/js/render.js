@@ -114,11 +114,48 @@ export function evidenceList(evidence, actorName) {
   );
 }
 
+const STRENGTH_WORDS = { strong: "Strong evidence", moderate: "Moderate evidence", weak: "Weak evidence" };
+const KIND_WORDS = [
+  ["direct_quote", "direct quote"],
+  ["recorded_vote", "recorded vote"],
+  ["paraphrase", "paraphrase"],
+  ["reported_action", "reported action"],
+];
+
+/** "Weak evidence: 1 stance, 2 paraphrases, stated 15 May 2025, 3 days before." */
+export function strengthText(strength) {
+  const items = KIND_WORDS.filter(([key]) => strength.evidence[key]).map(([key, word]) => plural(strength.evidence[key], word));
+  const parts = [plural(strength.stances, "stance"), items.length ? listWords(items) : "no evidence"];
+  if (strength.evidence_to) {
+    const span =
+      strength.evidence_from && strength.evidence_from !== strength.evidence_to
+        ? `stated ${formatDate(strength.evidence_from)} to ${formatDate(strength.evidence_to)}`
+        : `stated ${formatDate(strength.evidence_to)}`;
+    const age = strength.newest_age_days;
+    parts.push(age > 0 ? `${span}, newest ${plural(age, "day")} before this date` : span);
+  }
+  return `${STRENGTH_WORDS[strength.label] || strength.label}: ${parts.join(", ")}.`;
+}
+
+/** A small marker of what a position or agreement rests on; the words are in its tooltip and for screen readers. */
+export function strengthMarker(strength) {
+  if (!strength) return null;
+  const text = strengthText(strength);
+  return h(
+    "span",
+    { class: ["strength", `strength-${strength.label}`], title: text, tabindex: "0", dataset: { strength: strength.label } },
+    h("span", { "aria-hidden": "true" }, strength.label === "strong" ? "●●●" : strength.label === "moderate" ? "●●○" : "●○○"),
+    h("span", { class: "visually-hidden" }, text),
+  );
+}
+
 /** A stance with its label, date, summary and evidence; or the empty-state text. */
 export function stanceContent(stance, actorName, emptyText = NO_STANCE) {
   if (!stance) return [h("p", { class: "empty-cell" }, emptyText)];
   return [
     positionBadge(stance),
+    " ",
+    strengthMarker(stance.strength),
     h(
       "p",
       { class: "stated" },
@@ -162,7 +199,7 @@ function pairName(pair, names) {
 }
 
 function agreementCell(row, names) {
-  if (row.pairs.length === 1) return agreementBadge(row.pairs[0].agreement);
+  if (row.pairs.length === 1) return [agreementBadge(row.pairs[0].agreement), " ", strengthMarker(row.pairs[0].strength)];
   const known = row.pairs.filter((pair) => pair.agreement !== "unknown");
   const unknown = row.pairs.length - known.length;
   return h(
@@ -172,7 +209,9 @@ function agreementCell(row, names) {
       ? h(
           "ul",
           { class: "pair-list" },
-          known.map((pair) => h("li", {}, agreementBadge(pair.agreement), " ", h("span", { class: "pair-name" }, pairName(pair, names)))),
+          known.map((pair) =>
+            h("li", {}, agreementBadge(pair.agreement), " ", strengthMarker(pair.strength), " ", h("span", { class: "pair-name" }, pairName(pair, names))),
+          ),
         )
       : null,
     unknown ? h("p", { class: "muted" }, `${plural(unknown, "pair")} unknown (one side has no stance)`) : null,
@@ -223,6 +262,8 @@ function twoActorSummary(data, names) {
       pair.score === null
         ? `No agreement score: there is no policy on which both ${a} and ${b} have a position.`
         : `Agreement score between ${a} and ${b}, over ${plural(pair.policies_compared, "policy", "policies")} where both have a position (1 = identical, 0 = opposite extremes).`,
+      " ",
+      strengthMarker(pair.strength),
     ),
     h(
       "ul",
@@ -278,7 +319,7 @@ function matrixTable(data, names, ctx) {
         h(
           "tr",
           {},
-          ["Pair", "Score", "Compared", "Agree", "Disagree", "Partial", "Unknown"].map((label) => h("th", { scope: "col" }, label)),
+          ["Pair", "Score", "Evidence", "Compared", "Agree", "Disagree", "Partial", "Unknown"].map((label) => h("th", { scope: "col" }, label)),
         ),
       ),
       h(
@@ -290,6 +331,7 @@ function matrixTable(data, names, ctx) {
             {},
             h("th", { scope: "row" }, pairName(pair, names)),
             h("td", { class: "num" }, scoreText(pair.score)),
+            h("td", {}, strengthMarker(pair.strength)),
             h("td", { class: "num" }, String(pair.policies_compared)),
             h("td", { class: "num" }, String(pair.agree)),
             h("td", { class: "num" }, String(pair.disagree)),

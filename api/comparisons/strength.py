@@ -1,0 +1,132 @@
+"""Evidence strength: what a position or an agreement figure rests on, and a label from one stated rule.
+
+A cell (an actor's effective stance) rests on its stance's evidence; an agreement on one policy on the two
+stances it compares; a pair's agreement score on the per-policy agreements it averages. Each says how many
+stances and evidence items of each kind, the span of the evidence's dates, and how old the newest is relative to
+the day asked about, then labels it `strong`, `moderate` or `weak` by ``STRENGTH_RULE``.
+"""
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import msgspec
+
+from api.evidence.schemas import EvidenceItem
+from db.enums import EvidenceKind
+
+STALE_AFTER_DAYS = 730
+"""Evidence whose newest item is older than this (two years) before the day asked about is weak."""
+
+FRESH_WITHIN_DAYS = 365
+"""Strong evidence has an item no older than this (one year)."""
+
+STRENGTH_RULE = (
+    "Evidence strength: an evidence item is dated by its stance's date, the day the words were said or the action "
+    "taken (a source published later, such as a retrospective, does not make it newer). A stance's evidence is "
+    "`weak` when it has no direct quote and no recorded vote (only "
+    "paraphrases or reported actions, or nothing), or when its newest item is more than two years (730 days) older "
+    "than the day asked about; `strong` when it has at least two items, at least one a direct quote or a recorded "
+    "vote, and the newest is at most one year (365 days) old; `moderate` otherwise. An agreement on one policy is "
+    "as strong as the weaker of its two stances (`weak` when either actor has none). A pair's agreement score is "
+    "`weak` when it rests on no policy or when more than half of its policies' agreements are weak, `strong` when "
+    "it rests on at least three policies, none weak and at least half strong, and `moderate` otherwise."
+)
+
+
+class StrengthLabel(enum.Enum):
+    """How much a position or an agreement rests on, by the rule in `method`."""
+
+    STRONG = "strong"
+    MODERATE = "moderate"
+    WEAK = "weak"
+
+
+ORDER = {StrengthLabel.WEAK: 0, StrengthLabel.MODERATE: 1, StrengthLabel.STRONG: 2}
+
+
+class EvidenceCounts(msgspec.Struct, kw_only=True, gc=False):
+    """Evidence items by kind."""
+
+    direct_quote: int = 0
+    paraphrase: int = 0
+    reported_action: int = 0
+    recorded_vote: int = 0
+
+
+class EvidenceStrength(msgspec.Struct, kw_only=True, gc=False):
+    """What a figure rests on: `stances` and `evidence` items by kind, the dates of the oldest and newest item (the
+    days their stances were stated), the newest item's age in days before the day asked about, and `label`."""
+
+    label: StrengthLabel
+    stances: int
+    evidence: EvidenceCounts
+    evidence_from: date | None
+    evidence_to: date | None
+    newest_age_days: int | None
+
+
+def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: date) -> EvidenceStrength:
+    """The strength of one stance's evidence, as of ``as_of``."""
+    counts = EvidenceCounts()
+    for item in evidence:
+        kind = item.kind.value
+        setattr(counts, kind, getattr(counts, kind) + 1)
+    newest = stated_on if evidence else None
+    age = (as_of - newest).days if newest is not None else None
+    firm = counts.direct_quote + counts.recorded_vote
+    if not firm or age is None or age > STALE_AFTER_DAYS:
+        label = StrengthLabel.WEAK
+    elif len(evidence) >= 2 and age <= FRESH_WITHIN_DAYS:
+        label = StrengthLabel.STRONG
+    else:
+        label = StrengthLabel.MODERATE
+    return EvidenceStrength(
+        label=label,
+        stances=1,
+        evidence=counts,
+        evidence_from=newest,
+        evidence_to=newest,
+        newest_age_days=age,
+    )
+
+
+def _sum(parts: Sequence[EvidenceStrength], label: StrengthLabel) -> EvidenceStrength:
+    counts = EvidenceCounts(
+        **{kind.value: sum(getattr(part.evidence, kind.value) for part in parts) for kind in EvidenceKind}
+    )
+    starts = [part.evidence_from for part in parts if part.evidence_from is not None]
+    ends = [part.evidence_to for part in parts if part.evidence_to is not None]
+    ages = [part.newest_age_days for part in parts if part.newest_age_days is not None]
+    return EvidenceStrength(
+        label=label,
+        stances=sum(part.stances for part in parts),
+        evidence=counts,
+        evidence_from=min(starts) if starts else None,
+        evidence_to=max(ends) if ends else None,
+        newest_age_days=min(ages) if ages else None,
+    )
+
+
+def agreement_strength(sides: Iterable[EvidenceStrength | None]) -> EvidenceStrength:
+    """One policy's agreement: as strong as its weaker stance, weak when a side has no stance."""
+    given = list(sides)
+    present = [side for side in given if side is not None]
+    if len(present) < len(given) or not present:
+        label = StrengthLabel.WEAK
+    else:
+        label = min((side.label for side in present), key=ORDER.__getitem__)
+    return _sum(present, label)
+
+
+def score_strength(per_policy: Sequence[EvidenceStrength]) -> EvidenceStrength:
+    """A pair's agreement score, from the agreements of the policies it averages."""
+    weak = sum(part.label is StrengthLabel.WEAK for part in per_policy)
+    strong = sum(part.label is StrengthLabel.STRONG for part in per_policy)
+    if not per_policy or 2 * weak > len(per_policy):
+        label = StrengthLabel.WEAK
+    elif len(per_policy) >= 3 and weak == 0 and 2 * strong >= len(per_policy):
+        label = StrengthLabel.STRONG
+    else:
+        label = StrengthLabel.MODERATE
+    return _sum(per_policy, label)
