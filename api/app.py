@@ -10,7 +10,7 @@ from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from api.actors.routes import ActorController
-from api.comparisons.routes import ComparisonController, PolicyComparisonController
+from api.comparisons.routes import ActorAlignmentController, ComparisonController, PolicyComparisonController
 from api.database import engine_lifespan, provide_pg, provide_session
 from api.endpoints import Endpoint, endpoint_of
 from api.errors import EXCEPTION_HANDLERS
@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> Litestar:
             SourceController,
             ComparisonController,
             PolicyComparisonController,
+            ActorAlignmentController,
             ChangeFeedController,
             ImportController,
             ExportController,

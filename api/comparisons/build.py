@@ -3,14 +3,19 @@
 from datetime import date
 from itertools import combinations
 
-from api.comparisons.queries import Found
+import msgspec
+
+from api.comparisons.queries import Alignment, Found
 from api.comparisons.schemas import (
     AGREEMENT_METHOD,
+    ALIGNMENT_METHOD,
     CHANGE_METHOD,
+    ActorAlignment,
     ActorChange,
     ActorComparison,
     ActorPosition,
     AgreementMatrix,
+    AlignedActor,
     ChangeCounts,
     ChangeKind,
     DateComparison,
@@ -22,9 +27,10 @@ from api.comparisons.schemas import (
     PolicyPositionItem,
     PolicyPositions,
     PositionChange,
+    PositionOrder,
 )
 from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
-from api.comparisons.strength import agreement_strength
+from api.comparisons.strength import StrengthLabel, agreement_strength
 from api.refs import ActorRef, PolicyRef
 
 
@@ -138,3 +144,50 @@ def policy_changes(policy_id: int, policy: PolicyRef, start: date, end: date, fo
         if kind is not None and kind is not ChangeKind.UNCHANGED:
             changes.append(ActorChange(actor=actor, change=kind, from_stance=before, to_stance=after))
     return PolicyChanges(policy=policy, from_date=start, to_date=end, method=CHANGE_METHOD, changes=changes)
+
+
+def actor_alignment(
+    actor: ActorRef, as_of: date, found: list[Alignment], *, min_shared: int, limit: int
+) -> ActorAlignment:
+    items = [
+        AlignedActor(
+            actor=item.actor,
+            score=round(1 - item.distance / (4 * item.compared), 4),
+            policies_compared=item.compared,
+            agree=item.agree,
+            disagree=item.disagree,
+            partial=item.compared - item.agree - item.disagree,
+        )
+        for item in found
+    ]
+    most = sorted(items, key=lambda item: (-item.score, -item.policies_compared, item.actor.slug))
+    least = sorted(items, key=lambda item: (item.score, -item.policies_compared, item.actor.slug))
+    return ActorAlignment(
+        actor=actor,
+        as_of=as_of,
+        method=ALIGNMENT_METHOD,
+        min_shared=min_shared,
+        actors_compared=len(items),
+        most_aligned=most[:limit],
+        least_aligned=least[:limit],
+    )
+
+
+def rank_positions(positions: PolicyPositions, order: PositionOrder) -> PolicyPositions:
+    """Positions ranked from the strongest support (or opposition); stances with no position (mixed, unclear)
+    last; ties to the stronger evidence, then by actor slug."""
+    if order is PositionOrder.ACTOR:
+        return positions
+    sign = -1 if order is PositionOrder.STRONGEST_SUPPORT else 1
+    evidence_rank = {StrengthLabel.STRONG: 0, StrengthLabel.MODERATE: 1, StrengthLabel.WEAK: 2}
+
+    def key(item: PolicyPositionItem) -> tuple[int, int, int, str]:
+        position = item.stance.position
+        return (
+            position is None,
+            0 if position is None else sign * position,
+            evidence_rank[item.stance.strength.label],
+            item.actor.slug,
+        )
+
+    return msgspec.structs.replace(positions, positions=sorted(positions.positions, key=key))

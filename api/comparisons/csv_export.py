@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from api.comparisons.schemas import (
+    ActorAlignment,
     ActorComparison,
     DateComparison,
     EffectiveStance,
@@ -232,5 +233,30 @@ def policy_changes_csv(changes: PolicyChanges) -> str:
             *_stance_cells(item.to_stance),
         ]
         for item in changes.changes
+    ]
+    return to_csv(header, rows)
+
+
+def actor_alignment_csv(alignment: ActorAlignment) -> str:
+    """One row per listed actor: which list (`most_aligned` or `least_aligned`), its rank there, and its score."""
+    header = ["actor_slug", "as_of", "list", "rank", "other_actor_slug", "other_actor_name", "other_actor_kind"]
+    header += ["score", "policies_compared", "agree", "disagree", "partial"]
+    rows: list[list[object]] = [
+        [
+            alignment.actor.slug,
+            alignment.as_of.isoformat(),
+            name,
+            rank,
+            item.actor.slug,
+            item.actor.name,
+            item.actor.kind.value,
+            item.score,
+            item.policies_compared,
+            item.agree,
+            item.disagree,
+            item.partial,
+        ]
+        for name, items in (("most_aligned", alignment.most_aligned), ("least_aligned", alignment.least_aligned))
+        for rank, item in enumerate(items, start=1)
     ]
     return to_csv(header, rows)

@@ -27,7 +27,7 @@ VOTES_CAST = ", ".join(f"'{value}'" for value in CAST_VALUES)
 # probe of the partial index ix_evidence_vote_stance_id) only for stances with a position that share their day
 # with another stance of the pair (`shares_day`): a comparison without such ties probes nothing more, and the
 # lookup never becomes a hash of every stored vote. bench/README.md has the EXPLAIN before and after.
-EFFECTIVE_SQL = """
+EFFECTIVE_CTE = """
 WITH candidates AS (
     SELECT d.as_of, s.id, s.actor_id, s.policy_id, s.slug, s.position, s.ambiguity, s.stated_on,
            s.stated_on_precision, s.stated_on_inferred, s.summary,
@@ -48,7 +48,11 @@ WITH candidates AS (
         LIMIT 1
     ) vote_cast ON true
     ORDER BY c.as_of, c.actor_id, c.policy_id, c.stated_on DESC, vote_cast.found IS NOT NULL DESC, c.id DESC
-)
+)"""
+
+EFFECTIVE_SQL = (
+    EFFECTIVE_CTE
+    + """
 SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, e.stated_on,
        e.stated_on_precision, e.stated_on_inferred, e.summary, e.retracted_on,
        p.slug AS policy_slug, p.title AS policy_title,
@@ -61,6 +65,29 @@ LEFT JOIN {evidence} ev ON ev.stance_id = e.id
 {source_and_speaker}
 ORDER BY p.slug, e.as_of, a.slug, ev.id
 """
+)
+
+# One actor ($2) against every other on the policies where both have a position as of the day ($1, one date):
+# the effective stances of only the policies the actor has stances on, then per other actor the count, summed
+# distance and sides of those policies. `kind` ($3) filters the others; `min_shared` ($4) drops thin overlaps.
+ALIGNMENT_SQL = (
+    EFFECTIVE_CTE
+    + """, mine AS (
+    SELECT policy_id, position FROM effective WHERE actor_id = $2 AND position IS NOT NULL
+)
+SELECT a.id, a.slug, a.name, a.kind,
+       count(*) AS compared,
+       sum(abs(e.position - m.position)) AS distance,
+       count(*) FILTER (WHERE sign(e.position) = sign(m.position)) AS agree,
+       count(*) FILTER (WHERE sign(e.position) * sign(m.position) < 0) AS disagree
+FROM effective e
+JOIN mine m ON m.policy_id = e.policy_id
+JOIN {actor} a ON a.id = e.actor_id
+WHERE e.actor_id <> $2 AND e.position IS NOT NULL AND ($3::text IS NULL OR a.kind::text = $3::text)
+GROUP BY a.id, a.slug, a.name, a.kind
+HAVING count(*) >= $4
+"""
+)
 
 TIMELINE_SQL = """
 SELECT s.id, s.slug, s.position, s.ambiguity, s.stated_on, s.stated_on_precision, s.stated_on_inferred,
@@ -193,13 +220,47 @@ async def policy_timeline(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How another actor's positions relate to one actor's on the policies where both have one."""
+
+    actor: ActorRef
+    compared: int
+    distance: int
+    agree: int
+    disagree: int
+
+
+async def alignments(
+    connection: asyncpg.Connection, actor_id: int, as_of: date, *, kind: str | None, min_shared: int
+) -> list[Alignment]:
+    """Every other actor sharing at least ``min_shared`` policies with positions, as of ``as_of``, in one query."""
+    sql = _sql(
+        ALIGNMENT_SQL,
+        None,
+        filters="AND s.policy_id IN (SELECT policy_id FROM stance WHERE actor_id = $2)",
+        votes_cast=VOTES_CAST,
+    )
+    rows = await connection.fetch(sql, [as_of], actor_id, kind, min_shared)
+    return [
+        Alignment(
+            actor=ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]]),
+            compared=row["compared"],
+            distance=row["distance"],
+            agree=row["agree"],
+            disagree=row["disagree"],
+        )
+        for row in rows
+    ]
+
+
 async def data_version(connection: asyncpg.Connection) -> int:
     version: int = await connection.fetchval("SELECT version FROM data_version WHERE id = 1")
     return version
 
 
 async def version_and_actors(
-    connection: asyncpg.Connection, slugs: Sequence[str], *, parameter: str
+    connection: asyncpg.Connection, slugs: Sequence[str], *, parameter: str, location: str = "query"
 ) -> tuple[int, list[tuple[int, ActorRef]]]:
     """The data version and the actors in the order given (404 naming every unknown slug), in one round trip."""
     rows = await connection.fetch(
@@ -210,7 +271,7 @@ async def version_and_actors(
     by_slug = {row["slug"]: row for row in rows if row["slug"] is not None}
     missing = [slug for slug in slugs if slug not in by_slug]
     if missing:
-        raise UnknownSlugs("actor", missing, location="query", name=parameter)
+        raise UnknownSlugs("actor", missing, location=location, name=parameter)
     actors = [
         (by_slug[s]["id"], ActorRef(slug=s, name=by_slug[s]["name"], kind=ACTOR_KINDS[by_slug[s]["kind"]]))
         for s in slugs

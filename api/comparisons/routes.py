@@ -16,11 +16,13 @@ from litestar.serialization import encode_json
 
 from api.comparisons import build, csv_export, queries
 from api.comparisons.schemas import (
+    ActorAlignment,
     ActorComparison,
     DateComparison,
     PolicyChanges,
     PolicyPositions,
     PolicyTimeline,
+    PositionOrder,
     TimelineEntry,
 )
 from api.database import Pg
@@ -36,6 +38,7 @@ from api.representations import (
     strong_etag,
 )
 from api.response_cache import CachedAnswer, ResponseCache
+from db.enums import ActorKind
 
 MAX_ACTORS = 10
 MAX_POLICIES = 50
@@ -262,6 +265,15 @@ class PolicyComparisonController(Controller):
         pg: Pg,
         slug: PolicySlug,
         as_of: AsOf = None,
+        order: Annotated[
+            PositionOrder,
+            Parameter(
+                description=(
+                    "`actor` (by slug), or ranked: `strongest_support` (+2 first) or `strongest_opposition` (-2 first);"
+                    " ranked lists put stances with no position last and break ties by evidence strength, then slug."
+                )
+            ),
+        ] = PositionOrder.ACTOR,
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyPositions]:
@@ -275,13 +287,13 @@ class PolicyComparisonController(Controller):
         async def compute() -> PolicyPositions:
             policy_id, policy = await queries.policy_ref(pg, slug)
             found = await queries.effective_stances(pg, [day], policy_ids=[policy_id], as_recorded=recorded)
-            return build.policy_positions(policy_id, policy, day, found)
+            return build.rank_positions(build.policy_positions(policy_id, policy, day, found), order)
 
         return await respond(
             request,
             pg,
             choose_format(request, format),
-            (day, recorded),
+            (day, recorded, order.value),
             compute,
             csv_export.policy_positions_csv,
             f"{slug}-positions",
@@ -364,4 +376,61 @@ class PolicyComparisonController(Controller):
             compute,
             csv_export.policy_changes_csv,
             f"{slug}-changes",
+        )
+
+
+class ActorAlignmentController(Controller):
+    path = "/v1/actors/{slug:str}"
+    tags = ["comparisons"]
+
+    @get(
+        "/alignment",
+        operation_id="getActorAlignment",
+        opt=endpoint(csv=True),
+        summary="The actors most and least aligned with an actor",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def alignment(
+        self,
+        request: Request[Any, Any, Any],
+        pg: Pg,
+        slug: Annotated[str, Parameter(description="The actor's slug, e.g. `keir-starmer`.", max_length=160)],
+        as_of: AsOf = None,
+        kind: Annotated[
+            ActorKind | None, Parameter(description="Only other actors of this kind, e.g. `person`.")
+        ] = None,
+        min_shared: Annotated[
+            int,
+            Parameter(
+                description="Leave out actors sharing fewer policies with positions than this (default 2).",
+                ge=1,
+                le=1000,
+            ),
+        ] = 2,
+        limit: Annotated[int, Parameter(description="How many actors in each list (1 to 100).", ge=1, le=100)] = 10,
+        format: Format = None,
+    ) -> Response[ActorAlignment]:
+        """Every other actor's agreement score with this one as of the day, over the policies where both have a
+        position: the most aligned first in `most_aligned`, the least in `least_aligned` (see `method`)."""
+        day = as_of or today()
+        representation = choose_format(request, format)  # 406 before any query
+        version, ((actor_id, actor_ref),) = await queries.version_and_actors(
+            pg, [slug], parameter="slug", location="path"
+        )
+
+        async def compute() -> ActorAlignment:
+            found = await queries.alignments(
+                pg, actor_id, day, kind=None if kind is None else kind.value, min_shared=min_shared
+            )
+            return build.actor_alignment(actor_ref, day, found, min_shared=min_shared, limit=limit)
+
+        return await respond(
+            request,
+            pg,
+            representation,
+            (day,),
+            compute,
+            csv_export.actor_alignment_csv,
+            f"{slug}-alignment-{day.isoformat()}",
+            version=version,
         )

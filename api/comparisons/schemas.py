@@ -216,3 +216,47 @@ class PolicyChanges(msgspec.Struct, kw_only=True):
     to_date: date = msgspec.field(name="to")
     method: str
     changes: list[ActorChange]
+
+
+ALIGNMENT_METHOD = (
+    "The agreement score of comparisons (1 - mean(distance) / 4) between this actor's effective stances as of the "
+    "day and each other actor's, over the policies where both have a position; actors sharing fewer than "
+    "`min_shared` such policies are left out, so one shared policy cannot top the list. `most_aligned` is ordered "
+    "by score (highest first), `least_aligned` by score (lowest first); ties go to the actor with more policies "
+    "compared, then by slug. Effective stances follow the comparison rules "
+    f"({SAME_DAY_RULE}). Computed in one query per data version; a repeated request is served from the response "
+    "cache until a write changes the data."
+)
+
+
+class PositionOrder(enum.Enum):
+    """How to order a policy's positions: by actor slug, or ranked from the strongest support or opposition."""
+
+    ACTOR = "actor"
+    STRONGEST_SUPPORT = "strongest_support"
+    STRONGEST_OPPOSITION = "strongest_opposition"
+
+
+class AlignedActor(msgspec.Struct, kw_only=True, gc=False):
+    """Another actor's agreement with the actor: the score over `policies_compared` shared policies with
+    positions, and how many of them agree, disagree or are partial (one side neutral)."""
+
+    actor: ActorRef
+    score: float
+    policies_compared: int
+    agree: int
+    disagree: int
+    partial: int
+
+
+class ActorAlignment(msgspec.Struct, kw_only=True):
+    """The actors most and least aligned with an actor as of a date; `actors_compared` is how many other actors
+    share at least `min_shared` policies with positions (each list holds at most `limit` of them)."""
+
+    actor: ActorRef
+    as_of: date
+    method: str
+    min_shared: int
+    actors_compared: int
+    most_aligned: list[AlignedActor]
+    least_aligned: list[AlignedActor]
