@@ -1,0 +1,110 @@
+"""Rankings at scale: the alignment list of one actor and a policy's ranked positions, computed as the app
+computes them (its own query and build functions over one asyncpg connection), beside the pairwise comparison
+they summarise, on the bench dataset (default 1,000,000 stances, 2,000 actors, 200 policies).
+
+    python3 -m uv run python -m bench.rankings [--stances N] [--repeat 20] [--reuse] [--database-url URL]
+
+Without ``--database-url`` it starts (or reuses) the embedded cluster in ``.pgdata-bench/``, tuned as
+``bench.cluster`` says, and prewarms it. Prints, per operation, the median and p95 milliseconds over
+``--repeat`` different actors or policies (each computed afresh: these are the uncached costs; a repeated
+request is served from the response cache, see ``bench/README.md``), and how many rows each answer holds.
+"""
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+from api.comparisons import build, queries
+from api.comparisons.schemas import PositionOrder
+from api.evidence.rows import ACTOR_KINDS
+from api.refs import ActorRef, PolicyRef
+from bench.cluster import prepare_database, prewarm, server_url_for
+from bench.data import LAST_DAY, Shape
+from db.engine import plain_url
+
+DATABASE = "positions_bench_rankings"
+
+
+async def timed(repeat: int, make: Callable[[int], Awaitable[int]]) -> tuple[float, float, float]:
+    """Median and p95 milliseconds of ``make(i)`` for i in range(repeat), and the mean size it returns."""
+    times, sizes = [], []
+    for i in range(repeat):
+        started = time.perf_counter()
+        sizes.append(await make(i))
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, statistics.mean(sizes)
+
+
+async def run(url: str, repeat: int) -> None:
+    connection = await asyncpg.connect(plain_url(url))
+    try:
+        rng = random.Random(7)
+        actors = [row["id"] for row in await connection.fetch("SELECT id FROM actor ORDER BY id")]
+        policies = [row["id"] for row in await connection.fetch("SELECT id FROM policy ORDER BY id")]
+        stances = await connection.fetchval("SELECT count(*) FROM stance")
+        chosen_actors = rng.sample(actors, repeat + 1)
+        chosen_policies = rng.sample(policies, min(repeat, len(policies)))
+        refs = {
+            row["id"]: row
+            for row in await connection.fetch("SELECT id, slug, name, kind FROM actor WHERE id = ANY($1)", actors)
+        }
+        print(f"{stances:,} stances, {len(actors):,} actors, {len(policies):,} policies; as of {LAST_DAY}")
+        print(f"{'operation':<58} {'median ms':>10} {'p95 ms':>8} {'rows':>8}")
+
+        async def alignment(i: int) -> int:
+            actor_id = chosen_actors[i]
+            found = await queries.alignments(connection, actor_id, LAST_DAY, kind=None, min_shared=2)
+            ref = ActorRef(
+                slug=refs[actor_id]["slug"],
+                name=refs[actor_id]["name"],
+                kind=ACTOR_KINDS[refs[actor_id]["kind"]],
+            )
+            answer = build.actor_alignment(ref, LAST_DAY, found, min_shared=2, limit=10)
+            return answer.actors_compared
+
+        async def ranked(i: int) -> int:
+            policy_id = chosen_policies[i % len(chosen_policies)]
+            found = await queries.effective_stances(connection, [LAST_DAY], policy_ids=[policy_id])
+            policy = PolicyRef(slug=str(policy_id), title="")
+            positions = build.policy_positions(policy_id, policy, LAST_DAY, found)
+            return len(build.rank_positions(positions, PositionOrder.STRONGEST_SUPPORT).positions)
+
+        async def pair(i: int) -> int:
+            found = await queries.effective_stances(
+                connection, [LAST_DAY], actor_ids=[chosen_actors[i], chosen_actors[i + 1]]
+            )
+            return len(found.stances)
+
+        for label, make in (
+            ("alignment list of one actor (one query + build)", alignment),
+            ("policy positions ranked by strongest support", ranked),
+            ("reference: compare/actors of two actors (effective stances)", pair),
+        ):
+            median, p95, rows = await timed(repeat, make)
+            print(f"{label:<58} {median:>10.1f} {p95:>8.1f} {rows:>8.0f}")
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stances", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="reuse the loaded database when its shape matches")
+    parser.add_argument("--database-url", help="a server to create the bench database on (default: embedded)")
+    args = parser.parse_args()
+    server_url, pg_pid = server_url_for(args)
+    url, _ = prepare_database(server_url, DATABASE, Shape(stances=args.stances), args.reuse, pg_pid)
+    prewarm(url)
+    asyncio.run(run(url, args.repeat))
+
+
+if __name__ == "__main__":
+    main()
