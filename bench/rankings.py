@@ -73,7 +73,7 @@ async def run(url: str, repeat: int) -> None:
             policy_id = chosen_policies[i % len(chosen_policies)]
             found = await queries.effective_stances(connection, [LAST_DAY], policy_ids=[policy_id])
             policy = PolicyRef(slug=str(policy_id), title="")
-            positions = build.policy_positions(policy_id, policy, LAST_DAY, found)
+            positions = build.policy_positions(policy, {policy_id: policy}, LAST_DAY, found)
             return len(build.rank_positions(positions, PositionOrder.STRONGEST_SUPPORT).positions)
 
         async def pair(i: int) -> int:

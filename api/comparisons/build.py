@@ -5,11 +5,12 @@ from itertools import combinations
 
 import msgspec
 
-from api.comparisons.queries import Alignment, Found
+from api.comparisons.queries import Alignment, FamilyRow, Found
 from api.comparisons.schemas import (
     AGREEMENT_METHOD,
     ALIGNMENT_METHOD,
     CHANGE_METHOD,
+    FAMILY_METHOD,
     ActorAlignment,
     ActorChange,
     ActorComparison,
@@ -20,10 +21,12 @@ from api.comparisons.schemas import (
     ChangeKind,
     DateComparison,
     EffectiveStance,
+    FamilyMember,
     PairAgreement,
     PairSummary,
     PolicyChanges,
     PolicyComparisonRow,
+    PolicyFamily,
     PolicyPositionItem,
     PolicyPositions,
     PositionChange,
@@ -125,25 +128,52 @@ def date_comparison(actor_id: int, actor: ActorRef, start: date, end: date, foun
     )
 
 
-def policy_positions(policy_id: int, policy: PolicyRef, as_of: date, found: Found) -> PolicyPositions:
+def policy_positions(policy: PolicyRef, family: dict[int, PolicyRef], as_of: date, found: Found) -> PolicyPositions:
+    """Each actor's effective stance on each policy of ``family`` (the policy alone when no family was asked)."""
     items = [
-        PolicyPositionItem(actor=found.actors[actor_id], stance=stance)
-        for (_, actor_id, pid), stance in found.stances.items()
-        if pid == policy_id
+        PolicyPositionItem(actor=found.actors[actor_id], policy=family[policy_id], stance=stance)
+        for (_, actor_id, policy_id), stance in found.stances.items()
+        if policy_id in family
     ]
-    items.sort(key=lambda item: item.actor.slug)
-    return PolicyPositions(policy=policy, as_of=as_of, method=AGREEMENT_METHOD, positions=items)
+    items.sort(key=lambda item: (item.actor.slug, item.policy.slug))
+    return PolicyPositions(
+        policy=policy, family=list(family.values()), as_of=as_of, method=AGREEMENT_METHOD, positions=items
+    )
 
 
-def policy_changes(policy_id: int, policy: PolicyRef, start: date, end: date, found: Found) -> PolicyChanges:
+def policy_changes(
+    policy: PolicyRef, family: dict[int, PolicyRef], start: date, end: date, found: Found
+) -> PolicyChanges:
     changes: list[ActorChange] = []
     for actor_id, actor in sorted(found.actors.items(), key=lambda item: item[1].slug):
-        before = found.stances.get((start, actor_id, policy_id))
-        after = found.stances.get((end, actor_id, policy_id))
-        kind = _change(before, after, end, found)
-        if kind is not None and kind is not ChangeKind.UNCHANGED:
-            changes.append(ActorChange(actor=actor, change=kind, from_stance=before, to_stance=after))
-    return PolicyChanges(policy=policy, from_date=start, to_date=end, method=CHANGE_METHOD, changes=changes)
+        for policy_id, member in sorted(family.items(), key=lambda item: item[1].slug):
+            before = found.stances.get((start, actor_id, policy_id))
+            after = found.stances.get((end, actor_id, policy_id))
+            kind = _change(before, after, end, found)
+            if kind is not None and kind is not ChangeKind.UNCHANGED:
+                changes.append(
+                    ActorChange(actor=actor, policy=member, change=kind, from_stance=before, to_stance=after)
+                )
+    return PolicyChanges(
+        policy=policy, family=list(family.values()), from_date=start, to_date=end, method=CHANGE_METHOD, changes=changes
+    )
+
+
+def policy_family(policy: PolicyRef, rows: list[FamilyRow]) -> PolicyFamily:
+    slugs = {row.id: row.policy.slug for row in rows}
+    return PolicyFamily(
+        policy=policy,
+        method=FAMILY_METHOD,
+        members=[
+            FamilyMember(
+                policy=row.policy,
+                parent=None if row.parent_id is None else slugs[row.parent_id],
+                relation=row.relation,
+                depth=row.depth,
+            )
+            for row in rows
+        ],
+    )
 
 
 def actor_alignment(

@@ -14,6 +14,7 @@ from api.comparisons.schemas import (
     DateComparison,
     EffectiveStance,
     PolicyChanges,
+    PolicyFamily,
     PolicyPositions,
     PolicyTimeline,
 )
@@ -190,8 +191,8 @@ def policy_positions_csv(positions: PolicyPositions) -> str:
     rows = [
         [
             positions.as_of.isoformat(),
-            positions.policy.slug,
-            positions.policy.title,
+            item.policy.slug,
+            item.policy.title,
             item.actor.slug,
             item.actor.name,
             *_stance_cells(item.stance),
@@ -205,8 +206,8 @@ def policy_timeline_csv(timeline: PolicyTimeline) -> str:
     header = ["policy_slug", "policy_title", "actor_slug", "actor_name", "retracted", *STANCE_COLUMNS]
     rows = [
         [
-            timeline.policy.slug,
-            timeline.policy.title,
+            entry.policy.slug,
+            entry.policy.title,
             entry.actor.slug,
             entry.actor.name,
             str(entry.retracted).lower(),
@@ -222,8 +223,8 @@ def policy_changes_csv(changes: PolicyChanges) -> str:
     header += _prefixed("from") + _prefixed("to")
     rows = [
         [
-            changes.policy.slug,
-            changes.policy.title,
+            item.policy.slug,
+            item.policy.title,
             changes.from_date.isoformat(),
             changes.to_date.isoformat(),
             item.actor.slug,
@@ -258,5 +259,21 @@ def actor_alignment_csv(alignment: ActorAlignment) -> str:
         ]
         for name, items in (("most_aligned", alignment.most_aligned), ("least_aligned", alignment.least_aligned))
         for rank, item in enumerate(items, start=1)
+    ]
+    return to_csv(header, rows)
+
+
+def policy_family_csv(family: PolicyFamily) -> str:
+    header = ["family_of", "policy_slug", "policy_title", "parent_slug", "relation", "depth"]
+    rows: list[list[object]] = [
+        [
+            family.policy.slug,
+            member.policy.slug,
+            member.policy.title,
+            member.parent or "",
+            "" if member.relation is None else member.relation.value,
+            member.depth,
+        ]
+        for member in family.members
     ]
     return to_csv(header, rows)

@@ -17,6 +17,7 @@ from api.errors import UnknownSlugs
 from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, position_label
+from db.enums import PolicyRelationKind
 from db.snapshots import recorded_moment, relations
 
 VOTES_CAST = ", ".join(f"'{value}'" for value in CAST_VALUES)
@@ -93,13 +94,31 @@ TIMELINE_SQL = """
 SELECT s.id, s.slug, s.position, s.ambiguity, s.stated_on, s.stated_on_precision, s.stated_on_inferred,
        s.summary, s.retracted_at IS NOT NULL AS retracted,
        a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
+       p.slug AS policy_slug, p.title AS policy_title,
        {evidence_columns}
 FROM {stance} s
 JOIN {actor} a ON a.id = s.actor_id
+JOIN {policy} p ON p.id = s.policy_id
 LEFT JOIN {evidence} ev ON ev.stance_id = s.id
 {source_and_speaker}
-WHERE s.policy_id = $1 AND ($2 OR s.retracted_at IS NULL)
+WHERE s.policy_id = ANY($1::bigint[]) AND ($2 OR s.retracted_at IS NULL)
 ORDER BY s.stated_on, s.id, ev.id
+"""
+
+# The policies below $1 through `part_of` and `successor_of` (the member is the relation's subject), each once,
+# at its shortest depth; relations as they are now. Depth-first order is built from the rows in Python.
+FAMILY_SQL = """
+WITH RECURSIVE tree(id, parent_id, relation, depth) AS (
+    SELECT $1::bigint, NULL::bigint, NULL::text, 0
+  UNION
+    SELECT r.subject_policy_id, t.id, r.kind::text, t.depth + 1
+    FROM tree t
+    JOIN policy_relation r ON r.object_policy_id = t.id AND r.kind IN ('part_of', 'successor_of')
+    WHERE t.depth < 20
+)
+SELECT DISTINCT ON (t.id) t.id, t.parent_id, t.relation, t.depth, p.slug, p.title
+FROM tree t JOIN policy p ON p.id = t.id
+ORDER BY t.id, t.depth, t.parent_id, t.relation
 """
 
 
@@ -191,15 +210,20 @@ async def effective_stances(
 @dataclass(slots=True)
 class TimelineRow:
     actor: ActorRef
+    policy: PolicyRef
     stance: EffectiveStance
     retracted: bool
 
 
 async def policy_timeline(
-    connection: asyncpg.Connection, policy_id: int, *, include_retracted: bool, as_recorded: datetime | None = None
+    connection: asyncpg.Connection,
+    policy_ids: Sequence[int],
+    *,
+    include_retracted: bool,
+    as_recorded: datetime | None = None,
 ) -> list[TimelineRow]:
     collected: dict[int, tuple[asyncpg.Record, list[EvidenceItem]]] = {}
-    args: list[object] = [policy_id, include_retracted]
+    args: list[object] = [list(policy_ids), include_retracted]
     moment_parameter = None
     if as_recorded is not None:
         args.append(recorded_moment(as_recorded))
@@ -213,6 +237,7 @@ async def policy_timeline(
     return [
         TimelineRow(
             actor=actor_ref(row, "actor"),
+            policy=PolicyRef(slug=row["policy_slug"], title=row["policy_title"]),
             stance=_stance(row, evidence, row["stated_on"]),
             retracted=row["retracted"],
         )
@@ -252,6 +277,39 @@ async def alignments(
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRow:
+    id: int
+    policy: PolicyRef
+    parent_id: int | None
+    relation: PolicyRelationKind | None
+    depth: int
+
+
+async def policy_family(connection: asyncpg.Connection, policy_id: int) -> list[FamilyRow]:
+    """The policy and the policies below it, depth-first: each member after its parent, siblings by slug."""
+    rows = [
+        FamilyRow(
+            id=row["id"],
+            policy=PolicyRef(slug=row["slug"], title=row["title"]),
+            parent_id=row["parent_id"],
+            relation=None if row["relation"] is None else PolicyRelationKind(row["relation"]),
+            depth=row["depth"],
+        )
+        for row in await connection.fetch(FAMILY_SQL, policy_id)
+    ]
+    children: dict[int | None, list[FamilyRow]] = {}
+    for row in sorted(rows, key=lambda item: item.policy.slug):
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[FamilyRow] = []
+    pending = list(reversed(children.get(None, [])))
+    while pending:
+        row = pending.pop()
+        ordered.append(row)
+        pending.extend(reversed(children.get(row.id, [])))
+    return ordered
 
 
 async def data_version(connection: asyncpg.Connection) -> int:

@@ -20,6 +20,7 @@ from api.comparisons.schemas import (
     ActorComparison,
     DateComparison,
     PolicyChanges,
+    PolicyFamily,
     PolicyPositions,
     PolicyTimeline,
     PositionOrder,
@@ -30,6 +31,7 @@ from api.endpoints import endpoint
 from api.errors import InvalidParameter
 from api.openapi import problem_responses
 from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
+from api.refs import PolicyRef
 from api.representations import (
     CACHE_CONTROL,
     ResponseFormat,
@@ -71,6 +73,15 @@ PoliciesFilter = Annotated[
 ]
 TopicFilter = Annotated[str | None, Parameter(description="Only policies with this topic slug.", max_length=160)]
 PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
+Family = Annotated[
+    bool,
+    Parameter(
+        description=(
+            "Also every policy of the family: those joined below through `part_of` or `successor_of` (see "
+            "`/v1/policies/{slug}/family`); each row names the policy it is about."
+        )
+    ),
+]
 
 
 def today() -> date:
@@ -113,13 +124,28 @@ async def respond(
     return Response(content=answer.body, media_type=answer.media_type, headers=headers | answer.headers)
 
 
-async def _policy_filters(pg: Pg, policies: str | None, topic: str | None) -> tuple[list[int] | None, int | None]:
+async def _family(pg: Pg, slug: str, family: bool) -> tuple[PolicyRef, dict[int, PolicyRef]]:
+    """The policy, and the policies to answer about: its whole family when asked, else the policy alone."""
+    policy_id, policy = await queries.policy_ref(pg, slug)
+    if not family:
+        return policy, {policy_id: policy}
+    return policy, {row.id: row.policy for row in await queries.policy_family(pg, policy_id)}
+
+
+async def _policy_filters(
+    pg: Pg, policies: str | None, topic: str | None, family: bool = False
+) -> tuple[list[int] | None, int | None]:
     policy_slugs = split_slugs(policies, name="policies", maximum=MAX_POLICIES)
+    if family and not policy_slugs:
+        raise InvalidParameter("family", "`family=true` needs the `policies` whose families to compare")
     policy_ids = (
         list((await queries.resolve_ids(pg, "policy", policy_slugs, resource="policy", parameter="policies")).values())
         if policy_slugs
         else None
     )
+    if family and policy_ids:
+        members = {row.id for policy_id in policy_ids for row in await queries.policy_family(pg, policy_id)}
+        policy_ids = sorted(members)
     topic_id = (
         (await queries.resolve_ids(pg, "topic", [topic], resource="topic", parameter="topic"))[topic] if topic else None
     )
@@ -153,6 +179,7 @@ class ComparisonController(Controller):
         ],
         as_of: AsOf = None,
         policies: PoliciesFilter = None,
+        family: Family = False,
         topic: TopicFilter = None,
         as_recorded: AsRecorded = None,
         format: Format = None,
@@ -172,7 +199,7 @@ class ComparisonController(Controller):
         version, resolved_actors = await queries.version_and_actors(pg, slugs, parameter="actors")
 
         async def compute() -> ActorComparison:
-            policy_ids, topic_id = await _policy_filters(pg, policies, topic)
+            policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
             found = await queries.effective_stances(
                 pg,
                 [day],
@@ -211,6 +238,7 @@ class ComparisonController(Controller):
             date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")
         ],
         policies: PoliciesFilter = None,
+        family: Family = False,
         topic: TopicFilter = None,
         as_recorded: AsRecorded = None,
         format: Format = None,
@@ -225,7 +253,7 @@ class ComparisonController(Controller):
         version, ((actor_id, actor_ref),) = await queries.version_and_actors(pg, [actor], parameter="actor")
 
         async def compute() -> DateComparison:
-            policy_ids, topic_id = await _policy_filters(pg, policies, topic)
+            policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
             found = await queries.effective_stances(
                 pg,
                 [from_date, to_date],
@@ -265,6 +293,7 @@ class PolicyComparisonController(Controller):
         pg: Pg,
         slug: PolicySlug,
         as_of: AsOf = None,
+        family: Family = False,
         order: Annotated[
             PositionOrder,
             Parameter(
@@ -285,9 +314,9 @@ class PolicyComparisonController(Controller):
         recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyPositions:
-            policy_id, policy = await queries.policy_ref(pg, slug)
-            found = await queries.effective_stances(pg, [day], policy_ids=[policy_id], as_recorded=recorded)
-            return build.rank_positions(build.policy_positions(policy_id, policy, day, found), order)
+            policy, members = await _family(pg, slug, family)
+            found = await queries.effective_stances(pg, [day], policy_ids=list(members), as_recorded=recorded)
+            return build.rank_positions(build.policy_positions(policy, members, day, found), order)
 
         return await respond(
             request,
@@ -312,6 +341,7 @@ class PolicyComparisonController(Controller):
         pg: Pg,
         slug: PolicySlug,
         include_retracted: Annotated[bool, Parameter(description="Also list retracted stances, flagged.")] = False,
+        family: Family = False,
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyTimeline]:
@@ -319,13 +349,17 @@ class PolicyComparisonController(Controller):
         recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyTimeline:
-            policy_id, policy = await queries.policy_ref(pg, slug)
+            policy, members = await _family(pg, slug, family)
             rows = await queries.policy_timeline(
-                pg, policy_id, include_retracted=include_retracted, as_recorded=recorded
+                pg, list(members), include_retracted=include_retracted, as_recorded=recorded
             )
             return PolicyTimeline(
                 policy=policy,
-                entries=[TimelineEntry(actor=row.actor, stance=row.stance, retracted=row.retracted) for row in rows],
+                family=list(members.values()),
+                entries=[
+                    TimelineEntry(actor=row.actor, policy=row.policy, stance=row.stance, retracted=row.retracted)
+                    for row in rows
+                ],
             )
 
         return await respond(
@@ -354,6 +388,7 @@ class PolicyComparisonController(Controller):
         to_date: Annotated[
             date, QueryParameter(name="to", description="The later day (YYYY-MM-DD), not before `from`.")
         ],
+        family: Family = False,
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[PolicyChanges]:
@@ -362,11 +397,11 @@ class PolicyComparisonController(Controller):
         recorded = recorded_at(as_recorded)
 
         async def compute() -> PolicyChanges:
-            policy_id, policy = await queries.policy_ref(pg, slug)
+            policy, members = await _family(pg, slug, family)
             found = await queries.effective_stances(
-                pg, [from_date, to_date], policy_ids=[policy_id], as_recorded=recorded
+                pg, [from_date, to_date], policy_ids=list(members), as_recorded=recorded
             )
-            return build.policy_changes(policy_id, policy, from_date, to_date, found)
+            return build.policy_changes(policy, members, from_date, to_date, found)
 
         return await respond(
             request,
@@ -376,6 +411,27 @@ class PolicyComparisonController(Controller):
             compute,
             csv_export.policy_changes_csv,
             f"{slug}-changes",
+        )
+
+    @get(
+        "/family",
+        operation_id="getPolicyFamily",
+        opt=endpoint(csv=True),
+        summary="A policy's family: the policies part of it or following it",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def family(
+        self, request: Request[Any, Any, Any], pg: Pg, slug: PolicySlug, format: Format = None
+    ) -> Response[PolicyFamily]:
+        """The policy and every policy below it through `part_of` and `successor_of` relations, as a tree in
+        depth-first order (see `method`); `family=true` on positions, timeline, changes and comparisons uses it."""
+
+        async def compute() -> PolicyFamily:
+            policy_id, policy = await queries.policy_ref(pg, slug)
+            return build.policy_family(policy, await queries.policy_family(pg, policy_id))
+
+        return await respond(
+            request, pg, choose_format(request, format), (), compute, csv_export.policy_family_csv, f"{slug}-family"
         )
 
 

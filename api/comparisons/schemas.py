@@ -12,7 +12,7 @@ import msgspec
 from api.comparisons.strength import STRENGTH_RULE, EvidenceStrength
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, PositionLabel
-from db.enums import DatePrecision
+from db.enums import DatePrecision, PolicyRelationKind
 
 SAME_DAY_RULE = (
     "on the same day, a stance that has a position and rests on a recorded vote cast (aye, no, proxy_aye or "
@@ -169,49 +169,57 @@ class DateComparison(msgspec.Struct, kw_only=True):
 
 
 class PolicyPositionItem(msgspec.Struct, kw_only=True, gc=False):
-    """One actor's effective stance on the policy."""
+    """One actor's effective stance on the policy, or on the member of its family named by `policy`."""
 
     actor: ActorRef
+    policy: PolicyRef
     stance: EffectiveStance
 
 
 class PolicyPositions(msgspec.Struct, kw_only=True):
-    """Every actor's effective stance on one policy as of a date."""
+    """Every actor's effective stance on one policy as of a date; with `family=true`, on each policy of its
+    `family` (the policy itself when not asked)."""
 
     policy: PolicyRef
+    family: list[PolicyRef]
     as_of: date
     method: str
     positions: list[PolicyPositionItem]
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True, gc=False):
-    """A stance on the timeline, with its actor and evidence."""
+    """A stance on the timeline, with its actor, its policy (a member of the family with `family=true`) and
+    evidence."""
 
     actor: ActorRef
+    policy: PolicyRef
     stance: EffectiveStance
     retracted: bool
 
 
 class PolicyTimeline(msgspec.Struct, kw_only=True):
-    """Every stance on one policy in date order."""
+    """Every stance on one policy (or on each policy of its `family`) in date order."""
 
     policy: PolicyRef
+    family: list[PolicyRef]
     entries: list[TimelineEntry]
 
 
 class ActorChange(msgspec.Struct, kw_only=True, gc=False):
-    """One actor whose position on the policy changed between the dates."""
+    """One actor whose position on the policy (or on the family member `policy`) changed between the dates."""
 
     actor: ActorRef
+    policy: PolicyRef
     change: ChangeKind
     from_stance: EffectiveStance | None
     to_stance: EffectiveStance | None
 
 
 class PolicyChanges(msgspec.Struct, kw_only=True):
-    """The actors whose position on one policy changed between two dates, and how."""
+    """The actors whose position on one policy (or on each policy of its `family`) changed between two dates."""
 
     policy: PolicyRef
+    family: list[PolicyRef]
     from_date: date = msgspec.field(name="from")
     to_date: date = msgspec.field(name="to")
     method: str
@@ -260,3 +268,29 @@ class ActorAlignment(msgspec.Struct, kw_only=True):
     actors_compared: int
     most_aligned: list[AlignedActor]
     least_aligned: list[AlignedActor]
+
+
+FAMILY_METHOD = (
+    "A policy's family is the policy and every policy joined to it, directly or through others, by a `part_of` "
+    "relation (the member is part of it) or a `successor_of` relation (the member follows it), at most 20 levels "
+    "deep. Relations are read as they are now (also with `as_recorded`). Each member appears once, under the "
+    "first parent found on the shortest path."
+)
+
+
+class FamilyMember(msgspec.Struct, kw_only=True):
+    """One policy of the family: `parent` (a slug) is the policy it joins, through `relation` (`part_of` or
+    `successor_of`), `depth` steps below the policy asked about (0 for the policy itself, with no parent)."""
+
+    policy: PolicyRef
+    parent: str | None
+    relation: PolicyRelationKind | None
+    depth: int
+
+
+class PolicyFamily(msgspec.Struct, kw_only=True):
+    """A policy and the policies below it, in depth-first order (each member after its parent)."""
+
+    policy: PolicyRef
+    method: str
+    members: list[FamilyMember]
