@@ -10,6 +10,7 @@ from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from api.actors.routes import ActorController
+from api.comparisons.position_matrix import PositionMatrices
 from api.comparisons.routes import ActorAlignmentController, ComparisonController, PolicyComparisonController
 from api.database import engine_lifespan, provide_pg, provide_session
 from api.endpoints import Endpoint, endpoint_of
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> Litestar:
             {
                 "head_revision": head_revision(),
                 "settings": settings,
+                "position_matrices": PositionMatrices(),
                 "response_cache": ResponseCache(settings.response_cache_bytes)
                 if settings.response_cache_bytes
                 else None,

@@ -5,7 +5,8 @@ from itertools import combinations
 
 import msgspec
 
-from api.comparisons.queries import Alignment, FamilyRow, Found
+from api.comparisons.position_matrix import Alignment
+from api.comparisons.queries import FamilyRow, Found
 from api.comparisons.schemas import (
     AGREEMENT_METHOD,
     ALIGNMENT_METHOD,

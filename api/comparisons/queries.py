@@ -68,25 +68,15 @@ ORDER BY p.slug, e.as_of, a.slug, ev.id
 """
 )
 
-# One actor ($2) against every other on the policies where both have a position as of the day ($1, one date):
-# the effective stances of only the policies the actor has stances on, then per other actor the count, summed
-# distance and sides of those policies. `kind` ($3) filters the others; `min_shared` ($4) drops thin overlaps.
-ALIGNMENT_SQL = (
+# Every actor's effective position on every policy as of one day ($1, a one-element array), with the actor's
+# names: the rows of ``position_matrix.PositionMatrix`` (stances without a position are left out).
+ALIGNMENT_MATRIX_SQL = (
     EFFECTIVE_CTE
-    + """, mine AS (
-    SELECT policy_id, position FROM effective WHERE actor_id = $2 AND position IS NOT NULL
-)
-SELECT a.id, a.slug, a.name, a.kind,
-       count(*) AS compared,
-       sum(abs(e.position - m.position)) AS distance,
-       count(*) FILTER (WHERE sign(e.position) = sign(m.position)) AS agree,
-       count(*) FILTER (WHERE sign(e.position) * sign(m.position) < 0) AS disagree
+    + """
+SELECT e.actor_id, e.policy_id, e.position, a.slug, a.name, a.kind
 FROM effective e
-JOIN mine m ON m.policy_id = e.policy_id
 JOIN {actor} a ON a.id = e.actor_id
-WHERE e.actor_id <> $2 AND e.position IS NOT NULL AND ($3::text IS NULL OR a.kind::text = $3::text)
-GROUP BY a.id, a.slug, a.name, a.kind
-HAVING count(*) >= $4
+WHERE e.position IS NOT NULL
 """
 )
 
@@ -245,38 +235,9 @@ async def policy_timeline(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Alignment:
-    """How another actor's positions relate to one actor's on the policies where both have one."""
-
-    actor: ActorRef
-    compared: int
-    distance: int
-    agree: int
-    disagree: int
-
-
-async def alignments(
-    connection: asyncpg.Connection, actor_id: int, as_of: date, *, kind: str | None, min_shared: int
-) -> list[Alignment]:
-    """Every other actor sharing at least ``min_shared`` policies with positions, as of ``as_of``, in one query."""
-    sql = _sql(
-        ALIGNMENT_SQL,
-        None,
-        filters="AND s.policy_id IN (SELECT policy_id FROM stance WHERE actor_id = $2)",
-        votes_cast=VOTES_CAST,
-    )
-    rows = await connection.fetch(sql, [as_of], actor_id, kind, min_shared)
-    return [
-        Alignment(
-            actor=ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]]),
-            compared=row["compared"],
-            distance=row["distance"],
-            agree=row["agree"],
-            disagree=row["disagree"],
-        )
-        for row in rows
-    ]
+def matrix_sql(template: str) -> str:
+    """``template`` (built on ``EFFECTIVE_CTE``) over the live tables, for every actor and policy."""
+    return _sql(template, None, filters="", votes_cast=VOTES_CAST)
 
 
 @dataclass(frozen=True, slots=True)

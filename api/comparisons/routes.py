@@ -15,6 +15,7 @@ from litestar.params import Parameter, QueryParameter
 from litestar.serialization import encode_json
 
 from api.comparisons import build, csv_export, queries
+from api.comparisons.position_matrix import PositionMatrices
 from api.comparisons.schemas import (
     ActorAlignment,
     ActorComparison,
@@ -475,9 +476,9 @@ class ActorAlignmentController(Controller):
         )
 
         async def compute() -> ActorAlignment:
-            found = await queries.alignments(
-                pg, actor_id, day, kind=None if kind is None else kind.value, min_shared=min_shared
-            )
+            matrices: PositionMatrices = request.app.state.position_matrices
+            matrix = await matrices.get(pg, version, day)
+            found = matrix.alignments(actor_id, kind=None if kind is None else kind.value, min_shared=min_shared)
             return build.actor_alignment(actor_ref, day, found, min_shared=min_shared, limit=limit)
 
         return await respond(

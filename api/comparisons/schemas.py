@@ -232,8 +232,9 @@ ALIGNMENT_METHOD = (
     "`min_shared` such policies are left out, so one shared policy cannot top the list. `most_aligned` is ordered "
     "by score (highest first), `least_aligned` by score (lowest first); ties go to the actor with more policies "
     "compared, then by slug. Effective stances follow the comparison rules "
-    f"({SAME_DAY_RULE}). Computed in one query per data version; a repeated request is served from the response "
-    "cache until a write changes the data."
+    f"({SAME_DAY_RULE}). Every actor's effective position on every policy as of the day is computed once per data "
+    "version and day in each process (one query) and kept in memory; each list is then arithmetic over it, and a "
+    "repeated request is served from the response cache until a write changes the data."
 )
 
 

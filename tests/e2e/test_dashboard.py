@@ -346,3 +346,31 @@ async def test_cells_and_agreements_carry_the_evidence_strength_of_the_api(
     )
     await rama.hover()
     await shots.take()
+
+
+async def test_timeline_with_its_family_shows_the_hosting_question_under_return_hubs(
+    page: Page, shots: Screenshots
+) -> None:
+    await page.goto("/dashboard/?view=timeline")
+    await page.get_by_label("Policy", exact=True).select_option("uk-return-hubs")
+    await page.get_by_label("Include its family").check()
+    await page.get_by_label("Mark a date").fill("2025-05-16")
+    await page.get_by_role("button", name="Show timeline").click()
+
+    await expect(page.locator(".family-note")).to_contain_text(HOSTING)
+    assert "family=1" in page.url  # the permalink keeps it
+    hosting = 'td.policy-cell[data-policy="uk-albania-return-hub-hosting"]'
+    timeline_rows = page.locator('table.timeline-table tbody tr[data-actor="edi-rama"]').filter(
+        has=page.locator(hosting)
+    )
+    await expect(timeline_rows.first).to_be_visible()
+    await expect(page.locator(f'table.policy-positions tbody tr[data-actor="edi-rama"] {hosting}')).to_have_text(
+        HOSTING
+    )
+    # one line per actor and policy in the chart
+    await expect(page.locator('g.series[data-actor="edi-rama/uk-albania-return-hub-hosting"]')).to_have_count(1)
+    await shots.take()
+
+    await page.reload()  # from the permalink alone
+    await expect(page.get_by_label("Include its family")).to_be_checked()
+    await expect(page.locator(".family-note")).to_contain_text(HOSTING)

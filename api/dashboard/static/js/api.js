@@ -123,7 +123,13 @@ export function parseState(search) {
     return { view, actor: raw("actor"), from: raw("from"), to: raw("to"), topic: raw("topic") };
   }
   if (view === "timeline") {
-    return { view, policy: raw("policy"), as_of: raw("as_of"), retracted: params.get("retracted") === "1" };
+    return {
+      view,
+      policy: raw("policy"),
+      as_of: raw("as_of"),
+      retracted: params.get("retracted") === "1",
+      family: params.get("family") === "1",
+    };
   }
   return { view, actors: slugList(params.get("actors")), as_of: raw("as_of"), topic: raw("topic") };
 }
@@ -134,7 +140,13 @@ export function stateQuery(state) {
     case "compare-dates":
       return queryString({ view: state.view, actor: state.actor, from: state.from, to: state.to, topic: state.topic });
     case "timeline":
-      return queryString({ view: state.view, policy: state.policy, as_of: state.as_of, retracted: state.retracted });
+      return queryString({
+        view: state.view,
+        policy: state.policy,
+        as_of: state.as_of,
+        retracted: state.retracted,
+        family: state.family,
+      });
     default:
       return queryString({ view: state.view, actors: state.actors.join(","), as_of: state.as_of, topic: state.topic });
   }
@@ -160,14 +172,15 @@ export function requests(state) {
   }
   if (state.view === "timeline") {
     const base = `policies/${encodeURIComponent(state.policy)}/`;
-    const params = { include_retracted: state.retracted ? "true" : "" };
+    const family = state.family ? "true" : "";
+    const params = { include_retracted: state.retracted ? "true" : "", family };
     const out = {
       main: { json: apiUrl(`${base}timeline`, params), csv: apiUrl(`${base}timeline`, { ...params, format: "csv" }) },
     };
     if (state.as_of) {
       out.positions = {
-        json: apiUrl(`${base}positions`, { as_of: state.as_of }),
-        csv: apiUrl(`${base}positions`, { as_of: state.as_of, format: "csv" }),
+        json: apiUrl(`${base}positions`, { as_of: state.as_of, family }),
+        csv: apiUrl(`${base}positions`, { as_of: state.as_of, family, format: "csv" }),
       };
     }
     return out;

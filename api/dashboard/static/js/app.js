@@ -129,6 +129,7 @@ function stateToForm(state) {
     setSelectValue($("#tl-policy"), state.policy);
     $("#tl-as-of").value = state.as_of || "";
     $("#tl-retracted").checked = Boolean(state.retracted);
+    $("#tl-family").checked = Boolean(state.family);
   }
 }
 
@@ -180,7 +181,7 @@ function formToState(view) {
   const asOf = $("#tl-as-of").value;
   if (!policy) return formError(form, "Choose a policy.", $("#tl-policy")) && null;
   formError(form, "");
-  return { view, policy, as_of: isDate(asOf) ? asOf : "", retracted: $("#tl-retracted").checked };
+  return { view, policy, as_of: isDate(asOf) ? asOf : "", retracted: $("#tl-retracted").checked, family: $("#tl-family").checked };
 }
 
 // ---- sharing -------------------------------------------------------------------------------------
@@ -398,7 +399,13 @@ function formToStateQuiet(view) {
     const to = $("#cd-to").value;
     return from && to && actor ? { view, actor, from, to, topic: $("#cd-topic").value } : { view, actor: "", from: "", to: "", topic: "" };
   }
-  return { view, policy: $("#tl-policy").value, as_of: $("#tl-as-of").value, retracted: $("#tl-retracted").checked };
+  return {
+    view,
+    policy: $("#tl-policy").value,
+    as_of: $("#tl-as-of").value,
+    retracted: $("#tl-retracted").checked,
+    family: $("#tl-family").checked,
+  };
 }
 
 window.addEventListener("popstate", () => (isIntake(location.search) ? showIntake() : show(parseState(location.search))));

@@ -519,7 +519,7 @@ function timelineTable(data, ctx) {
   return h(
     "table",
     { class: ["positions", "timeline-table"] },
-    h("caption", {}, `Every stance on “${data.policy.title}”, oldest first`),
+    h("caption", {}, `Every stance on “${data.policy.title}”${isFamily(data) ? " and its family" : ""}, oldest first`),
     h(
       "thead",
       {},
@@ -528,6 +528,7 @@ function timelineTable(data, ctx) {
         {},
         h("th", { scope: "col" }, "Date"),
         h("th", { scope: "col" }, "Actor"),
+        isFamily(data) ? h("th", { scope: "col" }, "Policy") : null,
         h("th", { scope: "col" }, "Stance and evidence"),
       ),
     ),
@@ -545,6 +546,7 @@ function timelineTable(data, ctx) {
             entry.actor.name,
             entry.retracted ? h("span", { class: "badge retracted-badge" }, "Retracted") : null,
           ),
+          isFamily(data) ? h("td", { class: "policy-cell", dataset: { policy: entry.policy.slug } }, entry.policy.title) : null,
           h("td", { class: "stance-cell" }, stanceContent(entry.stance, entry.actor.name)),
         ),
       ),
@@ -562,8 +564,18 @@ function positionsAsOfTable(positions, ctx) {
       h(
         "table",
         { class: ["positions", "policy-positions"] },
-        h("caption", {}, `Positions on “${positions.policy.title}” as of ${date}`),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Actor"), h("th", { scope: "col" }, "Position and evidence"))),
+        h("caption", {}, `Positions on “${positions.policy.title}”${isFamily(positions) ? " and its family" : ""} as of ${date}`),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Actor"),
+            isFamily(positions) ? h("th", { scope: "col" }, "Policy") : null,
+            h("th", { scope: "col" }, "Position and evidence"),
+          ),
+        ),
         h(
           "tbody",
           {},
@@ -572,6 +584,7 @@ function positionsAsOfTable(positions, ctx) {
               "tr",
               { dataset: { actor: item.actor.slug } },
               h("th", { scope: "row" }, item.actor.name),
+              isFamily(positions) ? h("td", { class: "policy-cell", dataset: { policy: item.policy.slug } }, item.policy.title) : null,
               h("td", { class: "stance-cell" }, stanceContent(item.stance, item.actor.name)),
             ),
           ),
@@ -582,13 +595,32 @@ function positionsAsOfTable(positions, ctx) {
   ];
 }
 
+/** Whether an answer covers a policy's family (more than the policy itself). */
+function isFamily(data) {
+  return Boolean(data.family && data.family.length > 1);
+}
+
+/** With a family, one line per actor and policy: "Edi Rama · Albania hosting a UK return hub". */
+function chartEntries(data) {
+  if (!isFamily(data)) return data.entries;
+  return data.entries.map((entry) => ({
+    ...entry,
+    actor: { ...entry.actor, slug: `${entry.actor.slug}/${entry.policy.slug}`, name: `${entry.actor.name} · ${entry.policy.title}` },
+  }));
+}
+
 export function renderTimeline(data, ctx, positions = null) {
   const out = h("div", { class: "result timeline-result" });
   if (!data.entries.length) {
     out.append(emptyState(`No stance recorded on “${data.policy.title}”.`));
     return out;
   }
-  const { svg, series } = timelineChart(data.entries, { title: `Stances on “${data.policy.title}” over time`, asOf: ctx.state.as_of });
+  if (isFamily(data)) {
+    out.append(
+      h("p", { class: "family-note" }, "With its family: ", listWords(data.family.map((policy) => `“${policy.title}”`)), "."),
+    );
+  }
+  const { svg, series } = timelineChart(chartEntries(data), { title: `Stances on “${data.policy.title}” over time`, asOf: ctx.state.as_of });
   const figureCaption = uid("fig");
   out.append(
     h(

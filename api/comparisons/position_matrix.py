@@ -1,0 +1,128 @@
+"""Every actor's effective position on every policy as of a day, computed once per data version and kept in
+the process, so that ranking all actors against one is arithmetic, not a query over every stance.
+
+The matrix is one query (the effective-stance rule of ``queries.EFFECTIVE_CTE`` over all stances: about two
+seconds at a million stances) and one byte per actor and policy (a position + 2, or ``NO_POSITION``): 400 KB
+for 2,000 actors and 200 policies. A few of them (by data version and day) are kept, least recently used first
+out; a write changes the data version, so a stale matrix is never used, only left to age out. Concurrent
+requests for a matrix being built wait for that one build.
+"""
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from api.comparisons.queries import ALIGNMENT_MATRIX_SQL, matrix_sql
+from api.evidence.rows import ACTOR_KINDS
+from api.refs import ActorRef
+
+NO_POSITION = 255
+KEPT = 4
+"""How many matrices (data version, day) a process keeps."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How another actor's positions relate to one actor's on the policies where both have one."""
+
+    actor: ActorRef
+    compared: int
+    distance: int
+    agree: int
+    disagree: int
+
+
+@dataclass(frozen=True, slots=True)
+class PositionMatrix:
+    """Positions by actor id: ``rows[actor_id][policy_index[policy_id]]`` is position + 2 or ``NO_POSITION``."""
+
+    policy_index: dict[int, int]
+    rows: dict[int, bytes]
+    actors: dict[int, ActorRef]
+
+    def alignments(self, actor_id: int, *, kind: str | None, min_shared: int) -> list[Alignment]:
+        """How every other actor's positions relate to ``actor_id``'s on the policies where both have one."""
+        mine = self.rows.get(actor_id)
+        if mine is None:
+            return []
+        shared = [(index, value - 2) for index, value in enumerate(mine) if value != NO_POSITION]
+        found = []
+        for other_id, row in self.rows.items():
+            actor = self.actors[other_id]
+            if other_id == actor_id or (kind is not None and actor.kind.value != kind):
+                continue
+            compared = distance = agree = disagree = 0
+            for index, position in shared:
+                value = row[index]
+                if value == NO_POSITION:
+                    continue
+                other = value - 2
+                compared += 1
+                distance += abs(position - other)
+                product = position * other
+                if product > 0 or position == other == 0:
+                    agree += 1
+                elif product < 0:
+                    disagree += 1
+            if compared >= min_shared:
+                found.append(Alignment(actor, compared, distance, agree, disagree))
+        return found
+
+
+async def load_matrix(connection: asyncpg.Connection, as_of: date) -> PositionMatrix:
+    policy_index: dict[int, int] = {}
+    cells: dict[int, bytearray] = {}
+    actors: dict[int, ActorRef] = {}
+    rows = await connection.fetch(matrix_sql(ALIGNMENT_MATRIX_SQL), [as_of])
+    for row in rows:
+        policy_index.setdefault(row["policy_id"], len(policy_index))
+    width = len(policy_index)
+    for row in rows:
+        actor_id = row["actor_id"]
+        cell = cells.get(actor_id)
+        if cell is None:
+            cell = cells[actor_id] = bytearray([NO_POSITION]) * width
+            actors[actor_id] = ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]])
+        cell[policy_index[row["policy_id"]]] = row["position"] + 2
+    return PositionMatrix(
+        policy_index=policy_index, rows={key: bytes(value) for key, value in cells.items()}, actors=actors
+    )
+
+
+class PositionMatrices:
+    """The matrices of this process, by (data version, day); at most ``KEPT``, least recently used out first."""
+
+    def __init__(self, kept: int = KEPT) -> None:
+        self.kept = kept
+        self._built: OrderedDict[tuple[int, date], PositionMatrix] = OrderedDict()
+        self._building: dict[tuple[int, date], asyncio.Future[PositionMatrix]] = {}
+        self.builds = 0
+
+    async def get(self, connection: asyncpg.Connection, version: int, as_of: date) -> PositionMatrix:
+        key = (version, as_of)
+        matrix = self._built.get(key)
+        if matrix is not None:
+            self._built.move_to_end(key)
+            return matrix
+        pending = self._building.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[PositionMatrix] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        try:
+            matrix = await load_matrix(connection, as_of)
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it, nobody else needs to
+            raise
+        finally:
+            del self._building[key]
+        self.builds += 1
+        future.set_result(matrix)
+        self._built[key] = matrix
+        while len(self._built) > self.kept:
+            self._built.popitem(last=False)
+        return matrix
