@@ -374,3 +374,31 @@ async def test_timeline_with_its_family_shows_the_hosting_question_under_return_
     await page.reload()  # from the permalink alone
     await expect(page.get_by_label("Include its family")).to_be_checked()
     await expect(page.locator(".family-note")).to_contain_text(HOSTING)
+
+
+async def test_alignment_ranks_actors_against_one_as_the_api_does(
+    page: Page, shots: Screenshots, live_server: str
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as api:
+        expected = (await api.get("/v1/actors/keir-starmer/alignment?as_of=2025-11-20&min_shared=1&limit=10")).json()
+    await page.goto("/dashboard/")
+    await page.get_by_role("link", name="Alignment", exact=True).click()
+    await choose_actor(page, "picker-alignment", "Starmer", "Keir Starmer")
+    await page.get_by_label("Ranked as of").fill("2025-11-20")
+    await page.get_by_label("Shared policies").fill("1")
+    await page.get_by_role("button", name="Rank actors").click()
+
+    most = page.locator("table.alignment-table").first
+    await expect(most.locator("caption")).to_have_text("Most aligned with Keir Starmer as of 20 November 2025")
+    names = [item["actor"]["name"] for item in expected["most_aligned"]]
+    await expect(most.locator("tbody th")).to_have_text(names)
+    shown = [float(text) for text in await most.locator("tbody td.score-cell").all_inner_texts()]
+    assert shown == pytest.approx([item["score"] for item in expected["most_aligned"]], abs=0.0051)  # 2 decimals
+    assert "view=alignment" in page.url
+    assert "min_shared=1" in page.url
+    await shots.take()
+
+    # each name opens the side-by-side comparison of the two
+    first = expected["most_aligned"][0]["actor"]
+    await most.locator("tbody th a").first.click()
+    await expect(page.locator("table.compare-actors thead th").nth(2)).to_have_text(first["name"])

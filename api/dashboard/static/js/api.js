@@ -6,7 +6,7 @@ export const API_BASE = new URL("../../v1/", import.meta.url);
 export const DASHBOARD_BASE = new URL("../", import.meta.url);
 
 /** The read views, whose state lives in the URL; "intake" (an editor's page) keeps its state in the page. */
-export const VIEWS = ["compare-actors", "compare-dates", "timeline"];
+export const VIEWS = ["compare-actors", "compare-dates", "timeline", "alignment"];
 export const INTAKE_VIEW = "intake";
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -122,6 +122,9 @@ export function parseState(search) {
   if (view === "compare-dates") {
     return { view, actor: raw("actor"), from: raw("from"), to: raw("to"), topic: raw("topic") };
   }
+  if (view === "alignment") {
+    return { view, actor: raw("actor"), as_of: raw("as_of"), kind: raw("kind"), min_shared: raw("min_shared") };
+  }
   if (view === "timeline") {
     return {
       view,
@@ -139,6 +142,14 @@ export function stateQuery(state) {
   switch (state.view) {
     case "compare-dates":
       return queryString({ view: state.view, actor: state.actor, from: state.from, to: state.to, topic: state.topic });
+    case "alignment":
+      return queryString({
+        view: state.view,
+        actor: state.actor,
+        as_of: state.as_of,
+        kind: state.kind,
+        min_shared: state.min_shared,
+      });
     case "timeline":
       return queryString({
         view: state.view,
@@ -159,6 +170,8 @@ export function isComplete(state) {
       return Boolean(state.actor && state.from && state.to);
     case "timeline":
       return Boolean(state.policy);
+    case "alignment":
+      return Boolean(state.actor);
     default:
       return state.actors.length > 0;
   }
@@ -169,6 +182,11 @@ export function requests(state) {
   if (state.view === "compare-dates") {
     const params = { actor: state.actor, from: state.from, to: state.to, topic: state.topic };
     return { main: { json: apiUrl("compare/dates", params), csv: apiUrl("compare/dates", { ...params, format: "csv" }) } };
+  }
+  if (state.view === "alignment") {
+    const path = `actors/${encodeURIComponent(state.actor)}/alignment`;
+    const params = { as_of: state.as_of, kind: state.kind, min_shared: state.min_shared, limit: 10 };
+    return { main: { json: apiUrl(path, params), csv: apiUrl(path, { ...params, format: "csv" }) } };
   }
   if (state.view === "timeline") {
     const base = `policies/${encodeURIComponent(state.policy)}/`;

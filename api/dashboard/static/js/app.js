@@ -19,7 +19,14 @@ import { clear, h } from "./dom.js";
 import { formatDate, todayIso } from "./format.js";
 import { IntakeView } from "./intake.js";
 import { ActorPicker } from "./picker.js";
-import { describeState, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
+import {
+  describeState,
+  renderAlignment,
+  renderCompareActors,
+  renderCompareDates,
+  renderError,
+  renderTimeline,
+} from "./render.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -35,6 +42,7 @@ const els = {
     "compare-actors": $("#form-compare-actors"),
     "compare-dates": $("#form-compare-dates"),
     timeline: $("#form-timeline"),
+    alignment: $("#form-alignment"),
   },
 };
 
@@ -42,6 +50,7 @@ const lookups = { topics: {}, policies: {}, actors: {} };
 const pickers = {
   "compare-actors": new ActorPicker($("#picker-actors"), { max: 10 }),
   "compare-dates": new ActorPicker($("#picker-actor"), { max: 1 }),
+  alignment: new ActorPicker($("#picker-alignment"), { max: 1 }),
 };
 
 new IntakeView($('.panel[data-view="intake"]')); // wires its own forms; its state stays in the page
@@ -115,7 +124,7 @@ function fetchActorNames(slugs) {
 }
 
 function stateToForm(state) {
-  fetchActorNames(state.view === "compare-actors" ? state.actors : state.view === "compare-dates" ? [state.actor] : []);
+  fetchActorNames(state.view === "compare-actors" ? state.actors : state.actor ? [state.actor] : []);
   if (state.view === "compare-actors") {
     pickers["compare-actors"].set(state.actors.map((slug) => ({ slug, name: lookups.actors[slug] })));
     $("#ca-as-of").value = state.as_of || $("#ca-as-of").value || todayIso();
@@ -125,6 +134,11 @@ function stateToForm(state) {
     if (state.from) $("#cd-from").value = state.from;
     $("#cd-to").value = state.to || $("#cd-to").value || todayIso();
     setSelectValue($("#cd-topic"), state.topic);
+  } else if (state.view === "alignment") {
+    pickers.alignment.set(state.actor ? [{ slug: state.actor, name: lookups.actors[state.actor] }] : []);
+    $("#al-as-of").value = state.as_of || $("#al-as-of").value || todayIso();
+    $("#al-kind").value = state.kind || "";
+    $("#al-min-shared").value = state.min_shared || "2";
   } else {
     setSelectValue($("#tl-policy"), state.policy);
     $("#tl-as-of").value = state.as_of || "";
@@ -136,7 +150,7 @@ function stateToForm(state) {
 function syncSelects(state) {
   if (state.view === "compare-actors") setSelectValue($("#ca-topic"), state.topic);
   else if (state.view === "compare-dates") setSelectValue($("#cd-topic"), state.topic);
-  else setSelectValue($("#tl-policy"), state.policy);
+  else if (state.view === "timeline") setSelectValue($("#tl-policy"), state.policy);
 }
 
 function formError(form, message, field) {
@@ -177,6 +191,14 @@ function formToState(view) {
     formError(form, "");
     return { view, actor, from, to, topic: $("#cd-topic").value };
   }
+  if (view === "alignment") {
+    const [actor] = pickers[view].slugs();
+    const asOf = $("#al-as-of").value;
+    if (!actor) return formError(form, "Choose an actor.", $("#alignment-input")) && null;
+    if (!isDate(asOf)) return formError(form, "Enter the date to compare as of.", $("#al-as-of")) && null;
+    formError(form, "");
+    return { view, actor, as_of: asOf, kind: $("#al-kind").value, min_shared: $("#al-min-shared").value };
+  }
   const policy = $("#tl-policy").value;
   const asOf = $("#tl-as-of").value;
   if (!policy) return formError(form, "Choose a policy.", $("#tl-policy")) && null;
@@ -190,7 +212,7 @@ function escapeAttribute(text) {
   return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const EMBED_HEIGHT = { "compare-actors": 640, "compare-dates": 600, timeline: 760 };
+const EMBED_HEIGHT = { "compare-actors": 640, "compare-dates": 600, timeline: 760, alignment: 720 };
 
 function copyButton(target, label) {
   const button = h("button", { type: "button", class: "secondary" }, label);
@@ -265,6 +287,7 @@ function isIntake(search) {
 function loadingText(state) {
   if (state.view === "compare-dates") return `Loading changes for ${lookups.actors[state.actor] || state.actor}…`;
   if (state.view === "timeline") return `Loading the timeline of ${lookups.policies[state.policy] || state.policy}…`;
+  if (state.view === "alignment") return `Ranking actors against ${lookups.actors[state.actor] || state.actor}…`;
   return `Loading positions as of ${formatDate(state.as_of) || "today"}…`;
 }
 
@@ -272,6 +295,7 @@ const PROMPTS = {
   "compare-actors": "Choose two or more actors and a date, then press Compare.",
   "compare-dates": "Choose an actor and two dates, then press Compare dates.",
   timeline: "Choose a policy, then press Show timeline.",
+  alignment: "Choose an actor and a date, then press Rank actors.",
 };
 
 function rememberNames(data) {
@@ -307,10 +331,10 @@ async function run(state) {
     ]);
     if (signal.aborted) return;
     rememberNames(data);
-    if (state.view === "compare-actors" && !state.as_of) {
+    if ((state.view === "compare-actors" || state.view === "alignment") && !state.as_of) {
       // Pin the date the API used, so the permalink keeps showing this view tomorrow.
       state.as_of = data.as_of;
-      $("#ca-as-of").value = data.as_of;
+      $(state.view === "alignment" ? "#al-as-of" : "#ca-as-of").value = data.as_of;
       history.replaceState(null, "", stateQuery(state) || "./");
     }
     const ctx = { state, requests: requests(state), embed: false, topicName: state.topic ? lookups.topics[state.topic] || state.topic : "" };
@@ -320,6 +344,9 @@ async function run(state) {
       node = renderCompareDates(data, ctx);
     } else if (state.view === "timeline") {
       node = renderTimeline(data, ctx, positions);
+    } else if (state.view === "alignment") {
+      pickers.alignment.name(lookups.actors);
+      node = renderAlignment(data, ctx);
     } else {
       pickers["compare-actors"].name(lookups.actors);
       node = renderCompareActors(data, ctx);
@@ -399,6 +426,13 @@ function formToStateQuiet(view) {
     const to = $("#cd-to").value;
     return from && to && actor ? { view, actor, from, to, topic: $("#cd-topic").value } : { view, actor: "", from: "", to: "", topic: "" };
   }
+  if (view === "alignment") {
+    const [actor] = pickers[view].slugs();
+    const asOf = $("#al-as-of").value;
+    return actor
+      ? { view, actor, as_of: asOf, kind: $("#al-kind").value, min_shared: $("#al-min-shared").value }
+      : { view, actor: "", as_of: asOf, kind: "", min_shared: "" };
+  }
   return {
     view,
     policy: $("#tl-policy").value,
@@ -413,6 +447,7 @@ window.addEventListener("popstate", () => (isIntake(location.search) ? showIntak
 // Defaults for the date fields.
 $("#ca-as-of").value = todayIso();
 $("#cd-to").value = todayIso();
+$("#al-as-of").value = todayIso();
 
 // The selects need their options before a permalink's values can show in them.
 lookupsReady = loadLookups().then(() => {

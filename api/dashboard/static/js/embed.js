@@ -2,7 +2,7 @@
 
 import { ApiError, apiUrl, getJSON, isComplete, parseState, permalink, requests } from "./api.js";
 import { clear, h } from "./dom.js";
-import { describeState, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
+import { describeState, renderAlignment, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
 
 const state = parseState(location.search);
 const output = document.getElementById("output");
@@ -18,6 +18,7 @@ const MISSING = {
   "compare-actors": "This embed names no actors: add actors=slug-a,slug-b and as_of=YYYY-MM-DD to its address.",
   "compare-dates": "This embed needs actor=, from= and to= in its address.",
   timeline: "This embed needs policy= in its address.",
+  alignment: "This embed needs actor= in its address.",
 };
 
 async function main_() {
@@ -47,7 +48,7 @@ async function main_() {
     for (const actor of data.actors || []) names[actor.slug] = actor.name;
     if (data.actor) names[data.actor.slug] = data.actor.name;
     if (data.policy) names[data.policy.slug] = data.policy.title;
-    if (state.view === "compare-actors" && !state.as_of) state.as_of = data.as_of;
+    if ((state.view === "compare-actors" || state.view === "alignment") && !state.as_of) state.as_of = data.as_of;
     const ctx = { state, requests: calls, embed: true, topicName };
     const heading = describeState(state, names);
     title.textContent = heading;
@@ -55,6 +56,7 @@ async function main_() {
     let node;
     if (state.view === "compare-dates") node = renderCompareDates(data, ctx);
     else if (state.view === "timeline") node = renderTimeline(data, ctx, positions);
+    else if (state.view === "alignment") node = renderAlignment(data, ctx);
     else node = renderCompareActors(data, ctx);
     clear(output).append(node);
   } catch (error) {

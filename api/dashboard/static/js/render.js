@@ -673,10 +673,83 @@ export function renderError(error) {
   );
 }
 
+// ---- alignment ----------------------------------------------------------------------------------
+
+function alignmentTable(items, caption, ctx, actorSlug) {
+  return scrollBox(
+    h(
+      "table",
+      { class: ["alignment-table"] },
+      h("caption", {}, caption),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Rank", "Actor", "Score", "Policies compared", "Agree", "Disagree", "Partial"].map((label) => h("th", { scope: "col" }, label)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        items.map((item, index) =>
+          h(
+            "tr",
+            { dataset: { actor: item.actor.slug } },
+            h("td", { class: "num" }, String(index + 1)),
+            h(
+              "th",
+              { scope: "row" },
+              viewLink(ctx, { view: "compare-actors", actors: `${actorSlug},${item.actor.slug}`, as_of: ctx.state.as_of }, item.actor.name),
+            ),
+            h(
+              "td",
+              { class: "num score-cell", style: `background:${heatColour(item.score).background};color:${heatColour(item.score).text}` },
+              scoreText(item.score),
+            ),
+            h("td", { class: "num" }, String(item.policies_compared)),
+            h("td", { class: "num" }, String(item.agree)),
+            h("td", { class: "num" }, String(item.disagree)),
+            h("td", { class: "num" }, String(item.partial)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderAlignment(data, ctx) {
+  const out = h("div", { class: "result alignment-result" });
+  const date = formatDate(data.as_of);
+  if (!data.actors_compared) {
+    out.append(
+      emptyState(
+        `No actor shares ${plural(data.min_shared, "policy", "policies")} with positions with ${data.actor.name} as of ${date}.`,
+        "Try fewer shared policies, another date or all kinds of actor.",
+      ),
+    );
+    return out;
+  }
+  out.append(
+    h(
+      "p",
+      { class: "lede" },
+      `${plural(data.actors_compared, "actor")} share at least ${plural(data.min_shared, "policy", "policies")} with positions with ${data.actor.name} as of ${date}. `,
+      "Score from 0 (opposite extremes) to 1 (identical); each name opens the side-by-side comparison.",
+    ),
+    alignmentTable(data.most_aligned, `Most aligned with ${data.actor.name} as of ${date}`, ctx, data.actor.slug),
+    alignmentTable(data.least_aligned, `Least aligned with ${data.actor.name} as of ${date}`, ctx, data.actor.slug),
+    tableActions(ctx.requests.main.csv),
+  );
+  return out;
+}
+
 /** One line naming what the view shows, used as the embed's title. */
 export function describeState(state, names = {}) {
   const name = (slug) => names[slug] || slug;
   if (state.view === "compare-dates") return `${name(state.actor)}: positions from ${formatDate(state.from)} to ${formatDate(state.to)}`;
   if (state.view === "timeline") return `Timeline: ${names[state.policy] || state.policy}`;
+  if (state.view === "alignment") return `Most and least aligned with ${name(state.actor)} as of ${formatDate(state.as_of)}`;
   return `${listWords(state.actors.map(name))}: positions as of ${formatDate(state.as_of)}`;
 }
