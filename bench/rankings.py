@@ -1,4 +1,5 @@
-"""Rankings at scale: the alignment list of one actor and a policy's ranked positions, computed as the app
+"""Rankings and party roll-ups at scale: the alignment list of one actor, a policy's ranked positions, party
+comparisons and positions grouped by party, computed as the app
 computes them (its own query, matrix and build functions over one asyncpg connection), beside the pairwise
 comparison they summarise, on the bench dataset (default 1,000,000 stances, 2,000 actors, 200 policies). The
 alignment list is timed in its two parts: the position matrix (built once per data version and day, by the first
@@ -44,6 +45,22 @@ async def timed(repeat: int, make: Callable[[int], Awaitable[int]]) -> tuple[flo
     return statistics.median(times), p95, statistics.mean(sizes)
 
 
+async def add_party_memberships(connection: asyncpg.Connection) -> int:
+    """The bench data has party actors but no memberships: make every person a member of one party (by id), once."""
+    await connection.execute(
+        """
+        INSERT INTO actor_role (actor_id, title, organisation_id)
+        SELECT person.id, 'Member', party.id
+        FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM actor WHERE kind = 'person') person
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS parties
+              FROM actor WHERE kind = 'party') party ON party.n = person.n % party.parties
+        WHERE NOT EXISTS (SELECT 1 FROM actor_role WHERE title = 'Member')
+        """
+    )
+    count: int = await connection.fetchval("SELECT count(*) FROM actor_role WHERE title = 'Member'")
+    return count
+
+
 async def run(url: str, repeat: int) -> None:
     connection = await asyncpg.connect(plain_url(url))
     try:
@@ -53,7 +70,9 @@ async def run(url: str, repeat: int) -> None:
         stances = await connection.fetchval("SELECT count(*) FROM stance")
         chosen_actors = rng.sample(actors, repeat + 1)
         chosen_policies = rng.sample(policies, min(repeat, len(policies)))
+        memberships = await add_party_memberships(connection)
         print(f"{stances:,} stances, {len(actors):,} actors, {len(policies):,} policies; as of {LAST_DAY}")
+        print(f"{memberships:,} party memberships (every person a member of one party)")
         print(f"{'operation':<58} {'median ms':>10} {'p95 ms':>8} {'rows':>8}")
 
         matrices = PositionMatrices(kept=1)
@@ -78,6 +97,26 @@ async def run(url: str, repeat: int) -> None:
             positions = build.policy_positions(policy, {policy_id: policy}, LAST_DAY, found)
             return len(build.rank_positions(positions, PositionOrder.STRONGEST_SUPPORT).positions)
 
+        parties = [row["id"] for row in await connection.fetch("SELECT id FROM actor WHERE kind = 'party' ORDER BY id")]
+
+        async def compare_parties(count: int) -> Callable[[int], Awaitable[int]]:
+            async def run_one(i: int) -> int:
+                chosen = rng.sample(parties, count)
+                found_parties = await queries.party_members(connection, chosen, LAST_DAY)
+                members = {m for group in found_parties.members.values() for m in group}
+                found = await queries.effective_stances(
+                    connection, [LAST_DAY], actor_ids=sorted(members | set(found_parties.refs))
+                )
+                return len(build.party_comparison(LAST_DAY, found_parties, found).rows)
+
+            return run_one
+
+        async def grouped(i: int) -> int:
+            policy_id = chosen_policies[i % len(chosen_policies)]
+            found = await queries.effective_stances(connection, [LAST_DAY], policy_ids=[policy_id])
+            everyone = await queries.party_members(connection, None, LAST_DAY)
+            return len(build.party_rows(everyone, LAST_DAY, found, [policy_id])[0].parties)
+
         async def pair(i: int) -> int:
             found = await queries.effective_stances(
                 connection, [LAST_DAY], actor_ids=[chosen_actors[i], chosen_actors[i + 1]]
@@ -89,6 +128,9 @@ async def run(url: str, repeat: int) -> None:
             ("position matrix, built once per data version and day", matrix),
             ("alignment list of one actor, from the kept matrix", alignment),
             ("policy positions ranked by strongest support", ranked),
+            ("compare/parties, 2 parties (members' stances rolled up)", await compare_parties(2)),
+            ("compare/parties, 10 parties", await compare_parties(10)),
+            ("policy positions grouped by party (every party)", grouped),
             ("reference: compare/actors of two actors (effective stances)", pair),
         ):
             median, p95, rows = await timed(repeat, make)

@@ -1,17 +1,20 @@
 """Arrange effective stances into the comparison responses."""
 
+import statistics
+from collections.abc import Iterable
 from datetime import date
 from itertools import combinations
 
 import msgspec
 
 from api.comparisons.position_matrix import Alignment
-from api.comparisons.queries import FamilyRow, Found
+from api.comparisons.queries import FamilyRow, Found, Parties
 from api.comparisons.schemas import (
     AGREEMENT_METHOD,
     ALIGNMENT_METHOD,
     CHANGE_METHOD,
     FAMILY_METHOD,
+    PARTY_METHOD,
     ActorAlignment,
     ActorChange,
     ActorComparison,
@@ -25,6 +28,9 @@ from api.comparisons.schemas import (
     FamilyMember,
     PairAgreement,
     PairSummary,
+    PartyComparison,
+    PartyPolicyRow,
+    PartyPosition,
     PolicyChanges,
     PolicyComparisonRow,
     PolicyFamily,
@@ -222,3 +228,64 @@ def rank_positions(positions: PolicyPositions, order: PositionOrder) -> PolicyPo
         )
 
     return msgspec.structs.replace(positions, positions=sorted(positions.positions, key=key))
+
+
+def _roll_up(
+    party_id: int, party: ActorRef, members: list[int], as_of: date, policy_id: int, found: Found
+) -> PartyPosition:
+    stances = [found.stances.get((as_of, member, policy_id)) for member in members]
+    given = [stance for stance in stances if stance is not None]
+    numbers = [stance.position for stance in given if stance.position is not None]
+    return PartyPosition(
+        party=party.slug,
+        members=len(members),
+        members_with_stance=len(given),
+        mean=round(statistics.fmean(numbers), 4) if numbers else None,
+        spread=round(statistics.pstdev(numbers), 4) if numbers else None,
+        support=sum(number > 0 for number in numbers),
+        oppose=sum(number < 0 for number in numbers),
+        neutral=sum(number == 0 for number in numbers),
+        no_position=len(given) - len(numbers),
+        own_stance=found.stances.get((as_of, party_id, policy_id)),
+    )
+
+
+def party_rows(parties: Parties, as_of: date, found: Found, policy_ids: Iterable[int]) -> list[PartyPolicyRow]:
+    """Per policy (in slug order), each party's roll-up, for the policies any member or party has a stance on."""
+    rows = []
+    for policy_id in sorted(policy_ids, key=lambda pid: found.policies[pid].slug):
+        rows.append(
+            PartyPolicyRow(
+                policy=found.policies[policy_id],
+                parties=[
+                    _roll_up(party_id, party, parties.members[party_id], as_of, policy_id, found)
+                    for party_id, party in parties.refs.items()
+                ],
+            )
+        )
+    return rows
+
+
+def party_comparison(as_of: date, parties: Parties, found: Found) -> PartyComparison:
+    rows = party_rows(parties, as_of, found, found.policies)
+    slugs = [party.slug for party in parties.refs.values()]
+    size = len(slugs)
+    distances: list[list[list[float]]] = [[[] for _ in range(size)] for _ in range(size)]
+    for row in rows:
+        means = [item.mean for item in row.parties]
+        for i in range(size):
+            for j in range(size):
+                a, b = means[i], means[j]
+                if a is not None and b is not None:
+                    distances[i][j].append(abs(a - b))
+    scores: list[list[float | None]] = [
+        [round(1 - statistics.fmean(cell) / 4, 4) if cell else None for cell in line] for line in distances
+    ]
+    counts = [[len(cell) for cell in line] for line in distances]
+    return PartyComparison(
+        as_of=as_of,
+        parties=list(parties.refs.values()),
+        method=PARTY_METHOD,
+        rows=rows,
+        matrix=AgreementMatrix(actors=slugs, scores=scores, counts=counts),
+    )

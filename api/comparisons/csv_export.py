@@ -13,6 +13,7 @@ from api.comparisons.schemas import (
     ActorComparison,
     DateComparison,
     EffectiveStance,
+    PartyComparison,
     PolicyChanges,
     PolicyFamily,
     PolicyPositions,
@@ -276,4 +277,35 @@ def policy_family_csv(family: PolicyFamily) -> str:
         ]
         for member in family.members
     ]
+    return to_csv(header, rows)
+
+
+def party_comparison_csv(comparison: PartyComparison) -> str:
+    """One row per policy and party: the members' roll-up and the party's own position."""
+    header = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", "members", "members_with_stance"]
+    header += ["mean", "spread", "support", "oppose", "neutral", "no_position", "own_position", "own_label"]
+    names = {party.slug: party.name for party in comparison.parties}
+    rows: list[list[object]] = []
+    for row in comparison.rows:
+        for item in row.parties:
+            own = item.own_stance
+            rows.append(
+                [
+                    comparison.as_of.isoformat(),
+                    row.policy.slug,
+                    row.policy.title,
+                    item.party,
+                    names[item.party],
+                    item.members,
+                    item.members_with_stance,
+                    "" if item.mean is None else item.mean,
+                    "" if item.spread is None else item.spread,
+                    item.support,
+                    item.oppose,
+                    item.neutral,
+                    item.no_position,
+                    "" if own is None or own.position is None else own.position,
+                    "" if own is None else own.label.value,
+                ]
+            )
     return to_csv(header, rows)

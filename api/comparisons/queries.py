@@ -273,6 +273,40 @@ async def policy_family(connection: asyncpg.Connection, policy_id: int) -> list[
     return ordered
 
 
+@dataclass(slots=True)
+class Parties:
+    """Parties (actors of kind `party`) by id, and the ids of their members on a day."""
+
+    refs: dict[int, ActorRef] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)
+
+
+# Members of parties on a day: the actors holding any role in a party actor then (periods are half-open,
+# [started_on, ended_on); an unknown start counts from always, an open end until now).
+PARTY_MEMBERS_SQL = """
+SELECT p.id AS party_id, p.slug, p.name, p.kind, r.actor_id AS member_id
+FROM actor p
+LEFT JOIN actor_role r ON r.organisation_id = p.id
+    AND (r.started_on IS NULL OR r.started_on <= $2) AND (r.ended_on IS NULL OR $2 < r.ended_on)
+WHERE p.kind = 'party' AND ($1::bigint[] IS NULL OR p.id = ANY($1::bigint[]))
+ORDER BY p.slug, r.actor_id
+"""
+
+
+async def party_members(connection: asyncpg.Connection, party_ids: Sequence[int] | None, day: date) -> Parties:
+    """The parties asked for (every party when None) and their members on ``day``, each member once."""
+    parties = Parties()
+    for row in await connection.fetch(PARTY_MEMBERS_SQL, None if party_ids is None else list(party_ids), day):
+        party_id = row["party_id"]
+        if party_id not in parties.refs:
+            parties.refs[party_id] = ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]])
+            parties.members[party_id] = []
+        members = parties.members[party_id]
+        if row["member_id"] is not None and row["member_id"] not in members:
+            members.append(row["member_id"])
+    return parties
+
+
 async def data_version(connection: asyncpg.Connection) -> int:
     version: int = await connection.fetchval("SELECT version FROM data_version WHERE id = 1")
     return version

@@ -17,9 +17,12 @@ from litestar.serialization import encode_json
 from api.comparisons import build, csv_export, queries
 from api.comparisons.position_matrix import PositionMatrices
 from api.comparisons.schemas import (
+    PARTY_METHOD,
     ActorAlignment,
     ActorComparison,
     DateComparison,
+    GroupBy,
+    PartyComparison,
     PolicyChanges,
     PolicyFamily,
     PolicyPositions,
@@ -44,6 +47,7 @@ from api.response_cache import CachedAnswer, ResponseCache
 from db.enums import ActorKind
 
 MAX_ACTORS = 10
+MAX_PARTIES = 10
 MAX_POLICIES = 50
 # One non-blank item of a comma-separated list. Unambiguous on purpose (spaces, then a first visible character,
 # then the rest up to the comma): an ambiguous item pattern backtracks exponentially on a list that is too long.
@@ -223,6 +227,71 @@ class ComparisonController(Controller):
         )
 
     @get(
+        "/parties",
+        operation_id="compareParties",
+        opt=endpoint(csv=True),
+        summary="Compare parties' positions, rolled up from their members",
+        responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
+    )
+    async def compare_parties(
+        self,
+        request: Request[Any, Any, Any],
+        pg: Pg,
+        parties: Annotated[
+            str,
+            Parameter(
+                description=(
+                    f"Comma-separated party actor slugs, 2 to {MAX_PARTIES}, e.g. `labour-party,conservative-party`."
+                ),
+                schema_extra={"pattern": rf"^{LIST_ITEM}(,{LIST_ITEM}){{1,{MAX_PARTIES - 1}}}$"},
+                max_length=1700,
+            ),
+        ],
+        as_of: AsOf = None,
+        policies: PoliciesFilter = None,
+        family: Family = False,
+        topic: TopicFilter = None,
+        format: Format = None,
+    ) -> Response[PartyComparison]:
+        """Per policy, each party's position derived from its members' effective stances on the day (mean, spread,
+        counts by side, members with a stance of members in total), the party's own stance apart, and a party x
+        party agreement matrix (see `method`)."""
+        slugs = split_slugs(parties, name="parties", maximum=MAX_PARTIES)
+        if len(slugs) < 2:
+            raise InvalidParameter("parties", "name at least two parties")
+        day = as_of or today()
+        representation = choose_format(request, format)  # 406 before any query
+        version, resolved = await queries.version_and_actors(pg, slugs, parameter="parties")
+        not_parties = [ref.slug for _, ref in resolved if ref.kind is not ActorKind.PARTY]
+        if not_parties:
+            raise InvalidParameter("parties", f"not parties: {', '.join(not_parties)}")
+
+        async def compute() -> PartyComparison:
+            policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
+            found_parties = await queries.party_members(pg, [party_id for party_id, _ in resolved], day)
+            found_parties.refs = dict(resolved)  # in the order asked
+            actor_ids = {actor for members in found_parties.members.values() for actor in members}
+            found = await queries.effective_stances(
+                pg,
+                [day],
+                actor_ids=sorted(actor_ids | set(found_parties.refs)),
+                policy_ids=policy_ids,
+                topic_id=topic_id,
+            )
+            return build.party_comparison(day, found_parties, found)
+
+        return await respond(
+            request,
+            pg,
+            representation,
+            (day,),
+            compute,
+            csv_export.party_comparison_csv,
+            f"compare-parties-{day.isoformat()}",
+            version=version,
+        )
+
+    @get(
         "/dates",
         operation_id="compareDates",
         opt=endpoint(csv=True),
@@ -295,6 +364,10 @@ class PolicyComparisonController(Controller):
         slug: PolicySlug,
         as_of: AsOf = None,
         family: Family = False,
+        group_by: Annotated[
+            GroupBy | None,
+            Parameter(description="`party`: also roll the members' stances up per party (`parties`, see `method`)."),
+        ] = None,
         order: Annotated[
             PositionOrder,
             Parameter(
@@ -317,13 +390,19 @@ class PolicyComparisonController(Controller):
         async def compute() -> PolicyPositions:
             policy, members = await _family(pg, slug, family)
             found = await queries.effective_stances(pg, [day], policy_ids=list(members), as_recorded=recorded)
-            return build.rank_positions(build.policy_positions(policy, members, day, found), order)
+            positions = build.rank_positions(build.policy_positions(policy, members, day, found), order)
+            if group_by is GroupBy.PARTY:
+                parties = await queries.party_members(pg, None, day)
+                present = [policy_id for policy_id in members if policy_id in found.policies]
+                positions.parties = build.party_rows(parties, day, found, present)
+                positions.method = f"{positions.method} {PARTY_METHOD}"
+            return positions
 
         return await respond(
             request,
             pg,
             choose_format(request, format),
-            (day, recorded, order.value),
+            (day, recorded, order.value, group_by),
             compute,
             csv_export.policy_positions_csv,
             f"{slug}-positions",

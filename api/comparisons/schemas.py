@@ -168,6 +168,52 @@ class DateComparison(msgspec.Struct, kw_only=True):
     counts: ChangeCounts
 
 
+PARTY_METHOD = (
+    "A party's members on a day are the people holding any role in the party's actor that day (periods are "
+    "half-open; an unknown start counts from always, an open end until now). Per policy, each member's effective "
+    f"stance as of the day ({SAME_DAY_RULE}) is counted: `mean` and `spread` (population standard deviation) of "
+    "the members' positions that have a number, and how many support (> 0), oppose (< 0), are neutral (0) or have "
+    "no position (mixed or unclear); `members_with_stance` of `members`. A stance of the party's own actor is shown "
+    "as `own_stance` and not counted with the members'. Two parties agree on a policy as two actors do, on the sign "
+    "of their means; their distance is |mean_a - mean_b|, and their score 1 - mean(distance) / 4 over the policies "
+    "where both have a mean (the matrix; `counts` is how many policies it rests on, the diagonal how many policies "
+    "the party has a mean on)."
+)
+
+
+class PartyPosition(msgspec.Struct, kw_only=True, gc=False):
+    """One party on one policy: its members' positions rolled up, and the party's own stance apart."""
+
+    party: str
+    members: int
+    members_with_stance: int
+    mean: float | None
+    spread: float | None
+    support: int
+    oppose: int
+    neutral: int
+    no_position: int
+    own_stance: EffectiveStance | None
+
+
+class PartyPolicyRow(msgspec.Struct, kw_only=True, gc=False):
+    """One policy: each party's roll-up."""
+
+    policy: PolicyRef
+    parties: list[PartyPosition]
+
+
+class PartyComparison(msgspec.Struct, kw_only=True):
+    """Parties side by side as of a date, per policy where any member or the party has a stance, with a party x
+    party agreement matrix over their mean positions."""
+
+    as_of: date
+    parties: list[ActorRef]
+    method: str
+    rows: list[PartyPolicyRow]
+    matrix: AgreementMatrix
+
+
 class PolicyPositionItem(msgspec.Struct, kw_only=True, gc=False):
     """One actor's effective stance on the policy, or on the member of its family named by `policy`."""
 
@@ -178,13 +224,15 @@ class PolicyPositionItem(msgspec.Struct, kw_only=True, gc=False):
 
 class PolicyPositions(msgspec.Struct, kw_only=True):
     """Every actor's effective stance on one policy as of a date; with `family=true`, on each policy of its
-    `family` (the policy itself when not asked)."""
+    `family` (the policy itself when not asked). With `group_by=party`, `parties` rolls the members' stances up
+    per party and policy (null otherwise)."""
 
     policy: PolicyRef
     family: list[PolicyRef]
     as_of: date
     method: str
     positions: list[PolicyPositionItem]
+    parties: list[PartyPolicyRow] | None = None
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True, gc=False):
@@ -236,6 +284,12 @@ ALIGNMENT_METHOD = (
     "version and day in each process (one query) and kept in memory; each list is then arithmetic over it, and a "
     "repeated request is served from the response cache until a write changes the data."
 )
+
+
+class GroupBy(enum.Enum):
+    """How to group a policy's positions besides listing them."""
+
+    PARTY = "party"
 
 
 class PositionOrder(enum.Enum):

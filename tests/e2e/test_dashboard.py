@@ -402,3 +402,41 @@ async def test_alignment_ranks_actors_against_one_as_the_api_does(
     first = expected["most_aligned"][0]["actor"]
     await most.locator("tbody th a").first.click()
     await expect(page.locator("table.compare-actors thead th").nth(2)).to_have_text(first["name"])
+
+
+async def test_parties_roll_up_their_members_as_the_api_does(page: Page, shots: Screenshots, live_server: str) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as api:
+        expected = (
+            await api.get("/v1/compare/parties?parties=labour-party,conservative-party&as_of=2025-05-16")
+        ).json()
+    await page.goto("/dashboard/")
+    await page.get_by_role("link", name="Parties", exact=True).click()
+    await page.get_by_role("checkbox", name="Labour Party").check()
+    await page.get_by_role("checkbox", name="Conservative Party").check()
+    await page.get_by_label("Parties as of").fill("2025-05-16")
+    await page.get_by_role("button", name="Compare parties").click()
+
+    table = page.locator("table.party-table")
+    await expect(table.locator("caption")).to_have_text(
+        "Party positions as of 16 May 2025, from their members' stances"
+    )
+    assert [await th.inner_text() for th in await table.locator("thead th").all()] == [
+        "Policy",
+        "Conservative Party",  # in the order of the list of parties
+        "Labour Party",
+    ]
+    rwanda = next(row for row in expected["rows"] if row["policy"]["slug"] == "uk-rwanda-scheme")
+    tories = next(item for item in rwanda["parties"] if item["party"] == "conservative-party")
+    cell = table.locator('tr[data-policy="uk-rwanda-scheme"] td[data-party="conservative-party"]')
+    await expect(cell.locator(".party-mean")).to_contain_text(f"Mean +{tories['mean']:g}")
+    await expect(cell.locator(".party-counts")).to_contain_text(
+        f"{tories['members_with_stance']} of {tories['members']} member"
+    )
+    await expect(cell.locator(".party-own .badge.position")).to_be_visible()  # the party's own stance, apart
+    await expect(page.locator('.party-scores li[data-pair="conservative-party,labour-party"]')).to_be_visible()
+    assert "view=parties" in page.url
+    await shots.take()
+
+    await page.reload()  # the permalink alone brings the same view back
+    await expect(page.get_by_role("checkbox", name="Conservative Party")).to_be_checked()
+    await expect(table.locator("caption")).to_be_visible()

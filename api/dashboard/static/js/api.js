@@ -6,7 +6,7 @@ export const API_BASE = new URL("../../v1/", import.meta.url);
 export const DASHBOARD_BASE = new URL("../", import.meta.url);
 
 /** The read views, whose state lives in the URL; "intake" (an editor's page) keeps its state in the page. */
-export const VIEWS = ["compare-actors", "compare-dates", "timeline", "alignment"];
+export const VIEWS = ["compare-actors", "compare-dates", "timeline", "alignment", "parties"];
 export const INTAKE_VIEW = "intake";
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -122,6 +122,9 @@ export function parseState(search) {
   if (view === "compare-dates") {
     return { view, actor: raw("actor"), from: raw("from"), to: raw("to"), topic: raw("topic") };
   }
+  if (view === "parties") {
+    return { view, parties: slugList(params.get("parties")), as_of: raw("as_of") };
+  }
   if (view === "alignment") {
     return { view, actor: raw("actor"), as_of: raw("as_of"), kind: raw("kind"), min_shared: raw("min_shared") };
   }
@@ -142,6 +145,8 @@ export function stateQuery(state) {
   switch (state.view) {
     case "compare-dates":
       return queryString({ view: state.view, actor: state.actor, from: state.from, to: state.to, topic: state.topic });
+    case "parties":
+      return queryString({ view: state.view, parties: state.parties.join(","), as_of: state.as_of });
     case "alignment":
       return queryString({
         view: state.view,
@@ -172,6 +177,8 @@ export function isComplete(state) {
       return Boolean(state.policy);
     case "alignment":
       return Boolean(state.actor);
+    case "parties":
+      return state.parties.length > 0;
     default:
       return state.actors.length > 0;
   }
@@ -182,6 +189,10 @@ export function requests(state) {
   if (state.view === "compare-dates") {
     const params = { actor: state.actor, from: state.from, to: state.to, topic: state.topic };
     return { main: { json: apiUrl("compare/dates", params), csv: apiUrl("compare/dates", { ...params, format: "csv" }) } };
+  }
+  if (state.view === "parties") {
+    const params = { parties: state.parties.join(","), as_of: state.as_of };
+    return { main: { json: apiUrl("compare/parties", params), csv: apiUrl("compare/parties", { ...params, format: "csv" }) } };
   }
   if (state.view === "alignment") {
     const path = `actors/${encodeURIComponent(state.actor)}/alignment`;

@@ -25,6 +25,7 @@ import {
   renderCompareActors,
   renderCompareDates,
   renderError,
+  renderParties,
   renderTimeline,
 } from "./render.js";
 
@@ -43,6 +44,7 @@ const els = {
     "compare-dates": $("#form-compare-dates"),
     timeline: $("#form-timeline"),
     alignment: $("#form-alignment"),
+    parties: $("#form-parties"),
   },
 };
 
@@ -56,6 +58,24 @@ const pickers = {
 new IntakeView($('.panel[data-view="intake"]')); // wires its own forms; its state stays in the page
 
 let current = null;
+
+/** The parties to choose from: one checkbox per party actor. */
+const partiesReady = getAll("actors", { kind: "party" })
+  .then((parties) => {
+    const list = $("#parties-list");
+    clear(list);
+    for (const party of parties) {
+      const id = `party-${party.slug}`;
+      list.append(h("li", {}, h("input", { type: "checkbox", id, value: party.slug }), " ", h("label", { for: id }, party.name)));
+    }
+  })
+  .catch((error) => {
+    clear($("#parties-list")).append(h("li", { class: "error" }, `Could not load the parties: ${error.detail || error.message}`));
+  });
+
+function checkedParties() {
+  return [...document.querySelectorAll("#parties-list input:checked")].map((box) => box.value);
+}
 let controller = null;
 let lookupsReady = Promise.resolve();
 
@@ -134,6 +154,11 @@ function stateToForm(state) {
     if (state.from) $("#cd-from").value = state.from;
     $("#cd-to").value = state.to || $("#cd-to").value || todayIso();
     setSelectValue($("#cd-topic"), state.topic);
+  } else if (state.view === "parties") {
+    partiesReady.then(() => {
+      for (const box of document.querySelectorAll("#parties-list input")) box.checked = state.parties.includes(box.value);
+    });
+    $("#pa-as-of").value = state.as_of || $("#pa-as-of").value || todayIso();
   } else if (state.view === "alignment") {
     pickers.alignment.set(state.actor ? [{ slug: state.actor, name: lookups.actors[state.actor] }] : []);
     $("#al-as-of").value = state.as_of || $("#al-as-of").value || todayIso();
@@ -191,6 +216,14 @@ function formToState(view) {
     formError(form, "");
     return { view, actor, from, to, topic: $("#cd-topic").value };
   }
+  if (view === "parties") {
+    const parties = checkedParties();
+    const asOf = $("#pa-as-of").value;
+    if (parties.length < 2) return formError(form, "Choose at least two parties.", $("#parties-list input")) && null;
+    if (!isDate(asOf)) return formError(form, "Enter the date to compare as of.", $("#pa-as-of")) && null;
+    formError(form, "");
+    return { view, parties, as_of: asOf };
+  }
   if (view === "alignment") {
     const [actor] = pickers[view].slugs();
     const asOf = $("#al-as-of").value;
@@ -212,7 +245,7 @@ function escapeAttribute(text) {
   return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const EMBED_HEIGHT = { "compare-actors": 640, "compare-dates": 600, timeline: 760, alignment: 720 };
+const EMBED_HEIGHT = { "compare-actors": 640, "compare-dates": 600, timeline: 760, alignment: 720, parties: 640 };
 
 function copyButton(target, label) {
   const button = h("button", { type: "button", class: "secondary" }, label);
@@ -288,6 +321,7 @@ function loadingText(state) {
   if (state.view === "compare-dates") return `Loading changes for ${lookups.actors[state.actor] || state.actor}…`;
   if (state.view === "timeline") return `Loading the timeline of ${lookups.policies[state.policy] || state.policy}…`;
   if (state.view === "alignment") return `Ranking actors against ${lookups.actors[state.actor] || state.actor}…`;
+  if (state.view === "parties") return `Rolling up party positions as of ${formatDate(state.as_of) || "today"}…`;
   return `Loading positions as of ${formatDate(state.as_of) || "today"}…`;
 }
 
@@ -296,6 +330,7 @@ const PROMPTS = {
   "compare-dates": "Choose an actor and two dates, then press Compare dates.",
   timeline: "Choose a policy, then press Show timeline.",
   alignment: "Choose an actor and a date, then press Rank actors.",
+  parties: "Choose two or more parties and a date, then press Compare parties.",
 };
 
 function rememberNames(data) {
@@ -331,10 +366,10 @@ async function run(state) {
     ]);
     if (signal.aborted) return;
     rememberNames(data);
-    if ((state.view === "compare-actors" || state.view === "alignment") && !state.as_of) {
+    if (["compare-actors", "alignment", "parties"].includes(state.view) && !state.as_of) {
       // Pin the date the API used, so the permalink keeps showing this view tomorrow.
       state.as_of = data.as_of;
-      $(state.view === "alignment" ? "#al-as-of" : "#ca-as-of").value = data.as_of;
+      $({ alignment: "#al-as-of", parties: "#pa-as-of" }[state.view] || "#ca-as-of").value = data.as_of;
       history.replaceState(null, "", stateQuery(state) || "./");
     }
     const ctx = { state, requests: requests(state), embed: false, topicName: state.topic ? lookups.topics[state.topic] || state.topic : "" };
@@ -344,6 +379,9 @@ async function run(state) {
       node = renderCompareDates(data, ctx);
     } else if (state.view === "timeline") {
       node = renderTimeline(data, ctx, positions);
+    } else if (state.view === "parties") {
+      for (const party of data.parties) lookups.actors[party.slug] = party.name;
+      node = renderParties(data, ctx);
     } else if (state.view === "alignment") {
       pickers.alignment.name(lookups.actors);
       node = renderAlignment(data, ctx);
@@ -426,6 +464,10 @@ function formToStateQuiet(view) {
     const to = $("#cd-to").value;
     return from && to && actor ? { view, actor, from, to, topic: $("#cd-topic").value } : { view, actor: "", from: "", to: "", topic: "" };
   }
+  if (view === "parties") {
+    const parties = checkedParties();
+    return { view, parties: parties.length >= 2 ? parties : [], as_of: $("#pa-as-of").value };
+  }
   if (view === "alignment") {
     const [actor] = pickers[view].slugs();
     const asOf = $("#al-as-of").value;
@@ -448,6 +490,7 @@ window.addEventListener("popstate", () => (isIntake(location.search) ? showIntak
 $("#ca-as-of").value = todayIso();
 $("#cd-to").value = todayIso();
 $("#al-as-of").value = todayIso();
+$("#pa-as-of").value = todayIso();
 
 // The selects need their options before a permalink's values can show in them.
 lookupsReady = loadLookups().then(() => {

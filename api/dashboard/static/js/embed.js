@@ -2,7 +2,15 @@
 
 import { ApiError, apiUrl, getJSON, isComplete, parseState, permalink, requests } from "./api.js";
 import { clear, h } from "./dom.js";
-import { describeState, renderAlignment, renderCompareActors, renderCompareDates, renderError, renderTimeline } from "./render.js";
+import {
+  describeState,
+  renderAlignment,
+  renderCompareActors,
+  renderCompareDates,
+  renderError,
+  renderParties,
+  renderTimeline,
+} from "./render.js";
 
 const state = parseState(location.search);
 const output = document.getElementById("output");
@@ -19,6 +27,7 @@ const MISSING = {
   "compare-dates": "This embed needs actor=, from= and to= in its address.",
   timeline: "This embed needs policy= in its address.",
   alignment: "This embed needs actor= in its address.",
+  parties: "This embed needs parties=slug-a,slug-b in its address.",
 };
 
 async function main_() {
@@ -48,7 +57,8 @@ async function main_() {
     for (const actor of data.actors || []) names[actor.slug] = actor.name;
     if (data.actor) names[data.actor.slug] = data.actor.name;
     if (data.policy) names[data.policy.slug] = data.policy.title;
-    if ((state.view === "compare-actors" || state.view === "alignment") && !state.as_of) state.as_of = data.as_of;
+    for (const party of data.parties || []) names[party.slug] = party.name;
+    if (["compare-actors", "alignment", "parties"].includes(state.view) && !state.as_of) state.as_of = data.as_of;
     const ctx = { state, requests: calls, embed: true, topicName };
     const heading = describeState(state, names);
     title.textContent = heading;
@@ -57,6 +67,7 @@ async function main_() {
     if (state.view === "compare-dates") node = renderCompareDates(data, ctx);
     else if (state.view === "timeline") node = renderTimeline(data, ctx, positions);
     else if (state.view === "alignment") node = renderAlignment(data, ctx);
+    else if (state.view === "parties") node = renderParties(data, ctx);
     else node = renderCompareActors(data, ctx);
     clear(output).append(node);
   } catch (error) {

@@ -12,6 +12,7 @@ import {
   listWords,
   plural,
   positionText,
+  signed,
 } from "./format.js";
 
 export const NO_STANCE = "No stance recorded as of this date";
@@ -673,6 +674,87 @@ export function renderError(error) {
   );
 }
 
+// ---- parties ------------------------------------------------------------------------------------
+
+function partyCell(item) {
+  const parts = [];
+  if (item.mean === null) {
+    parts.push(h("p", { class: "empty-cell" }, item.members_with_stance ? "No member states a position" : "No member has a stance"));
+  } else {
+    const rounded = Math.round(item.mean * 10) / 10;
+    parts.push(
+      h("p", { class: "party-mean" }, h("strong", {}, `Mean ${signed(rounded)}`), item.spread ? ` (spread ${item.spread.toFixed(1)})` : ""),
+    );
+  }
+  const sides = [
+    [item.support, "support"],
+    [item.oppose, "oppose"],
+    [item.neutral, "neutral"],
+    [item.no_position, "no position"],
+  ].filter(([count]) => count);
+  parts.push(
+    h(
+      "p",
+      { class: "party-counts" },
+      `${item.members_with_stance} of ${plural(item.members, "member")} with a stance`,
+      sides.length ? `: ${sides.map(([count, word]) => `${count} ${word}`).join(", ")}` : "",
+    ),
+  );
+  if (item.own_stance) parts.push(h("p", { class: "party-own" }, "The party itself: ", positionBadge(item.own_stance)));
+  return parts;
+}
+
+export function renderParties(data, ctx) {
+  const out = h("div", { class: "result parties-result" });
+  const names = Object.fromEntries(data.parties.map((party) => [party.slug, party.name]));
+  const date = formatDate(data.as_of);
+  if (!data.rows.length) {
+    out.append(emptyState(`No member of these parties, and no party, has a stance as of ${date}.`));
+    return out;
+  }
+  const table = h(
+    "table",
+    { class: ["positions", "party-table"] },
+    h("caption", {}, `Party positions as of ${date}, from their members' stances`),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Policy"), data.parties.map((party) => h("th", { scope: "col" }, party.name)))),
+    h(
+      "tbody",
+      {},
+      data.rows.map((row) =>
+        h(
+          "tr",
+          { dataset: { policy: row.policy.slug } },
+          h("th", { scope: "row" }, row.policy.title),
+          row.parties.map((item) => h("td", { class: "party-cell", dataset: { party: item.party } }, partyCell(item))),
+        ),
+      ),
+    ),
+  );
+  const pairs = [];
+  const { actors, scores, counts } = data.matrix;
+  for (let i = 0; i < actors.length; i += 1) {
+    for (let j = i + 1; j < actors.length; j += 1) {
+      pairs.push(
+        h(
+          "li",
+          { dataset: { pair: `${actors[i]},${actors[j]}` } },
+          `${names[actors[i]]} – ${names[actors[j]]}: `,
+          h("strong", {}, scoreText(scores[i][j])),
+          ` over ${plural(counts[i][j], "policy", "policies")} where both have a mean`,
+        ),
+      );
+    }
+  }
+  out.append(
+    scrollBox(table),
+    tableActions(ctx.requests.main.csv),
+    h("h3", {}, "Agreement between the parties"),
+    h("ul", { class: "party-scores" }, pairs),
+    h("p", { class: "hint" }, data.method),
+  );
+  return out;
+}
+
 // ---- alignment ----------------------------------------------------------------------------------
 
 function alignmentTable(items, caption, ctx, actorSlug) {
@@ -751,5 +833,6 @@ export function describeState(state, names = {}) {
   if (state.view === "compare-dates") return `${name(state.actor)}: positions from ${formatDate(state.from)} to ${formatDate(state.to)}`;
   if (state.view === "timeline") return `Timeline: ${names[state.policy] || state.policy}`;
   if (state.view === "alignment") return `Most and least aligned with ${name(state.actor)} as of ${formatDate(state.as_of)}`;
+  if (state.view === "parties") return `${listWords(state.parties.map(name))}: party positions as of ${formatDate(state.as_of)}`;
   return `${listWords(state.actors.map(name))}: positions as of ${formatDate(state.as_of)}`;
 }
