@@ -413,6 +413,8 @@ CONSTRAINT_MEANINGS: dict[str, str] = {
     "uq_source_identifier_scheme_identifier": "another source already has this external identifier",
     "pk_idempotency_record": "a concurrent request used the same Idempotency-Key",
     "ck_actor_role_period_order": "a role cannot end before it starts",
+    "ex_actor_role_one_holder_at_a_time": "an office with one holder at a time cannot have overlapping holders",
+    "ck_actor_speaks_for_complete": "an office spoken for needs both its organisation and its title",
     "ck_policy_relation_distinct_policies": "a policy cannot relate to itself",
     "ck_stance_position_or_ambiguity": "a stance has either a position or an ambiguity, not both or neither",
     "ck_stance_retraction_has_reason": "a retraction needs a reason",
@@ -434,7 +436,7 @@ def _integrity_problem(exc: IntegrityError) -> ApiError:
     meaning = CONSTRAINT_MEANINGS.get(constraint or "")
     if meaning is None:
         logger.warning("integrity error on a constraint with no plain-words meaning: %s (%s)", constraint, sqlstate)
-    if sqlstate == "23505":
+    if sqlstate in {"23505", "23P01"}:  # unique or exclusion violation
         meaning = meaning or "a record with these values already exists"
         return Conflict(f"The write conflicts with a stored record: {meaning}; nothing was stored.")
     if sqlstate == "23503":

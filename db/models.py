@@ -22,10 +22,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
+    false,
     func,
+    literal,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamped
@@ -77,6 +80,9 @@ class Actor(Timestamped, Base):
     __table_args__ = (
         slug_check(),
         CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_format"),
+        CheckConstraint(
+            "(speaks_for_organisation_id IS NULL) = (speaks_for_title IS NULL)", name="speaks_for_complete"
+        ),
         Index("ix_actor_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
     )
 
@@ -86,6 +92,9 @@ class Actor(Timestamped, Base):
     kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, "actor_kind"), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     country: Mapped[str | None] = mapped_column(String(2))
+    # An office or institution that speaks for an office: its stances are that office holder's (`attribution=holder`).
+    speaks_for_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    speaks_for_title: Mapped[str | None] = mapped_column(String(200))
 
     aliases: Mapped[list["ActorAlias"]] = relationship(
         lazy="raise", order_by="ActorAlias.alias", back_populates="actor"
@@ -120,6 +129,15 @@ class ActorRole(Timestamped, Base):
         UniqueConstraint("actor_id", "title", "organisation_id", "started_on", postgresql_nulls_not_distinct=True),
         CheckConstraint("ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on", name="period_order"),
         Index("ix_actor_role_organisation_id", "organisation_id"),
+        # one holder at a time of a sole-holder office (migration 0008; periods are half-open)
+        ExcludeConstraint(
+            (column("organisation_id"), "="),
+            (column("title"), "="),
+            (func.daterange(column("started_on"), column("ended_on"), literal("[)")), "&&"),
+            name="ex_actor_role_one_holder_at_a_time",
+            using="gist",
+            where=sql_text("sole_holder"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -128,6 +146,7 @@ class ActorRole(Timestamped, Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
     started_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    sole_holder: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=false())
 
     actor: Mapped[Actor] = relationship(lazy="raise", foreign_keys=[actor_id], back_populates="roles")
     organisation: Mapped[Actor | None] = relationship(lazy="raise", foreign_keys=[organisation_id])

@@ -135,6 +135,14 @@ def _check_references(data: SeedDataset) -> None:
             )
             if role.started_on and role.ended_on and role.ended_on < role.started_on:
                 raise SeedError(f"actors.yaml: actor {actor.slug}, role '{role.title}': ended_on is before started_on")
+        if actor.speaks_for is not None:
+            require(
+                "actors.yaml",
+                f"actor {actor.slug}, speaks_for",
+                "organisation actor",
+                actor.speaks_for.organisation,
+                actors,
+            )
     for policy in data.policies:
         for topic in policy.topics:
             require("policies.yaml", f"policy {policy.slug}", "topic", topic, topics)
@@ -228,13 +236,13 @@ async def load_dataset(connection: AsyncConnection, data: SeedDataset) -> LoadRe
     await connection.execute(text("SELECT set_config('positions.author', 'seed-loader', true)"))
     await _upsert(connection, _table(Topic), [{"slug": t.slug, "name": t.name} for t in data.topics], key=["slug"])
     await _upsert(connection, _table(Source), [_source_row(s) for s in data.sources], key=["slug"])
+    await _upsert(connection, _table(Actor), [_actor_row(a) for a in data.actors if a.speaks_for is None], key=["slug"])
+    # an office speaking for another actor's office goes in once that actor has an id (no second write to it)
+    actor_ids = await _ids(connection, _table(Actor))
     await _upsert(
         connection,
         _table(Actor),
-        [
-            {"slug": a.slug, "name": a.name, "kind": a.kind.value, "description": a.description, "country": a.country}
-            for a in data.actors
-        ],
+        [_actor_row(a, actor_ids) for a in data.actors if a.speaks_for is not None],
         key=["slug"],
     )
     actor_ids = await _ids(connection, _table(Actor))
@@ -320,6 +328,7 @@ async def _sync_roles(
             "started_on": role.started_on,
             "organisation_id": actor_ids[role.organisation] if role.organisation else None,
             "ended_on": role.ended_on,
+            "sole_holder": role.sole_holder,
         }
         for a in actors
         if actor_ids[a.slug] not in edited
@@ -332,6 +341,20 @@ async def _sync_roles(
         key=["actor_id", "title", "organisation_id", "started_on"],
         constraint="uq_actor_role_actor_id_title_organisation_id_started_on",
     )
+
+
+def _actor_row(actor: SeedActor, actor_ids: dict[str, int] | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "slug": actor.slug,
+        "name": actor.name,
+        "kind": actor.kind.value,
+        "description": actor.description,
+        "country": actor.country,
+    }
+    if actor.speaks_for is not None and actor_ids is not None:
+        row["speaks_for_organisation_id"] = actor_ids[actor.speaks_for.organisation]
+        row["speaks_for_title"] = actor.speaks_for.title
+    return row
 
 
 async def _sync_policy_topics(

@@ -37,6 +37,15 @@ class SeedRole(SeedRecord, kw_only=True):
     organisation: Slug | None = None
     started_on: date | None = None
     ended_on: date | None = None
+    sole_holder: bool = False
+    """One holder at a time (a Prime Minister): the database refuses overlapping periods."""
+
+
+class SeedOffice(SeedRecord, kw_only=True):
+    """An office: the role `title` in the `organisation` actor (e.g. the Prime Minister in uk-government)."""
+
+    organisation: Slug
+    title: Text
 
 
 class SeedActor(SeedRecord, kw_only=True):
@@ -47,6 +56,8 @@ class SeedActor(SeedRecord, kw_only=True):
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] | None = None
     aliases: list[Text] = []
     roles: list[SeedRole] = []
+    speaks_for: SeedOffice | None = None
+    """For an office or institution: the office whose holder its stances are attributed to (`attribution=holder`)."""
 
 
 class SeedTopic(SeedRecord, kw_only=True):

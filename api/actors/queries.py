@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Float, Row, Select, case, cast, exists, fu
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from api.actors.schemas import ActorDetail, ActorRoleItem, ActorSummary
+from api.actors.schemas import ActorDetail, ActorRoleItem, ActorSummary, OfficeRef
 from api.errors import UnknownSlugs
 from api.identifiers import identifier_filter, identifiers_column, to_identifiers
 from api.refs import ActorRef
@@ -119,7 +119,20 @@ async def list_actors(
 
 
 async def get_actor(session: AsyncSession, slug: str) -> ActorDetail:
-    actor = (await session.execute(_summary_columns().where(Actor.slug == slug))).one_or_none()
+    office = aliased(Actor)
+    actor = (
+        await session.execute(
+            _summary_columns()
+            .add_columns(
+                Actor.speaks_for_title,
+                office.slug.label("office_slug"),
+                office.name.label("office_name"),
+                office.kind.label("office_kind"),
+            )
+            .outerjoin(office, office.id == Actor.speaks_for_organisation_id)
+            .where(Actor.slug == slug)
+        )
+    ).one_or_none()
     if actor is None:
         raise UnknownSlugs("actor", [slug])
     aliases = (
@@ -134,6 +147,7 @@ async def get_actor(session: AsyncSession, slug: str) -> ActorDetail:
                 ActorRole.title,
                 ActorRole.started_on,
                 ActorRole.ended_on,
+                ActorRole.sole_holder,
                 organisation.slug.label("org_slug"),
                 organisation.name.label("org_name"),
                 organisation.kind.label("org_kind"),
@@ -159,7 +173,14 @@ async def get_actor(session: AsyncSession, slug: str) -> ActorDetail:
                 else None,
                 started_on=role.started_on,
                 ended_on=role.ended_on,
+                sole_holder=role.sole_holder,
             )
             for role in roles
         ],
+        speaks_for=OfficeRef(
+            organisation=ActorRef(slug=actor.office_slug, name=actor.office_name, kind=actor.office_kind),
+            title=actor.speaks_for_title,
+        )
+        if actor.office_slug is not None
+        else None,
     )

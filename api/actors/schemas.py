@@ -21,12 +21,21 @@ class ActorSummary(msgspec.Struct, kw_only=True):
 
 
 class ActorRoleItem(msgspec.Struct, kw_only=True):
-    """A role held over a period (Popolo membership); open-ended when `ended_on` is null."""
+    """A role held over a period (Popolo membership); open-ended when `ended_on` is null, which is otherwise the
+    first day it is no longer held. `sole_holder`: one holder at a time (periods of holders never overlap)."""
 
     title: str
     organisation: ActorRef | None
     started_on: date | None
     ended_on: date | None
+    sole_holder: bool
+
+
+class OfficeRef(msgspec.Struct, kw_only=True):
+    """An office: the role `title` in the `organisation` actor."""
+
+    organisation: ActorRef
+    title: str
 
 
 class ActorDetail(msgspec.Struct, kw_only=True):
@@ -40,6 +49,8 @@ class ActorDetail(msgspec.Struct, kw_only=True):
     identifiers: list[ExternalIdentifier]
     aliases: list[str]
     roles: list[ActorRoleItem]
+    speaks_for: OfficeRef | None
+    """The office whose holder this office's stances are attributed to with `attribution=holder`."""
 
 
 class ActorPage(msgspec.Struct, kw_only=True):

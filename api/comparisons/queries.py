@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import asyncpg
 
-from api.comparisons.schemas import EffectiveStance
+from api.comparisons.schemas import AttributedVia, EffectiveStance
 from api.comparisons.strength import stance_strength
 from api.divisions.rules import CAST_VALUES
 from api.errors import UnknownSlugs
@@ -34,6 +34,7 @@ WITH candidates AS (
            s.stated_on_precision, s.stated_on_inferred, s.summary,
            (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on,
            (lead(s.stated_on) OVER pair = s.stated_on OR lag(s.stated_on) OVER pair = s.stated_on) AS shares_day
+           {via_columns}
     FROM unnest($1::date[]) AS d(as_of)
     JOIN {stance} s ON s.stated_on <= d.as_of
     WHERE (s.retracted_at IS NULL OR (s.retracted_at AT TIME ZONE 'UTC')::date > d.as_of)
@@ -48,7 +49,7 @@ WITH candidates AS (
           AND v.stance_id = c.id AND v.kind = 'recorded_vote' AND v.vote_option IN ({votes_cast})
         LIMIT 1
     ) vote_cast ON true
-    ORDER BY c.as_of, c.actor_id, c.policy_id, c.stated_on DESC, vote_cast.found IS NOT NULL DESC, c.id DESC
+    ORDER BY c.as_of, c.actor_id, c.policy_id, c.stated_on DESC, {own_first}vote_cast.found IS NOT NULL DESC, c.id DESC
 )"""
 
 EFFECTIVE_SQL = (
@@ -57,11 +58,11 @@ EFFECTIVE_SQL = (
 SELECT e.as_of, e.id, e.actor_id, e.policy_id, e.slug, e.position, e.ambiguity, e.stated_on,
        e.stated_on_precision, e.stated_on_inferred, e.summary, e.retracted_on,
        p.slug AS policy_slug, p.title AS policy_title,
-       a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
+       a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,{via_select}
        {evidence_columns}
 FROM effective e
 JOIN {policy} p ON p.id = e.policy_id
-JOIN {actor} a ON a.id = e.actor_id
+JOIN {actor} a ON a.id = e.actor_id{via_join}
 LEFT JOIN {evidence} ev ON ev.stance_id = e.id
 {source_and_speaker}
 ORDER BY p.slug, e.as_of, a.slug, ev.id
@@ -112,11 +113,48 @@ ORDER BY t.id, t.depth, t.parent_id, t.relation
 """
 
 
-def _sql(template: str, moment_parameter: int | None, **parts: str) -> str:
-    """``template`` over the live tables, or over the tables as recorded at the timestamp in ``$moment_parameter``."""
+# `attribution=holder`: each stance of an office that speaks for another office (Downing Street for the Prime
+# Minister) counts as the stance of whoever held that office on the stance's day (roles are half-open periods),
+# marked with the office (`via_actor_id`) and the role (`via_role`); a stance with no holder that day stays the
+# office's. `{inner_filters}` narrows the stances read before they are re-keyed (an index can serve them there).
+ATTRIBUTED_STANCES = """(
+    SELECT s.id, coalesce(h.actor_id, s.actor_id) AS actor_id, s.policy_id, s.slug, s.position, s.ambiguity,
+           s.stated_on, s.stated_on_precision, s.stated_on_inferred, s.summary, s.retracted_at,
+           CASE WHEN h.actor_id IS NOT NULL THEN s.actor_id END AS via_actor_id, h.title AS via_role
+    FROM {stance} s
+    LEFT JOIN LATERAL (
+        SELECT r.actor_id, r.title FROM {actor} o
+        JOIN actor_role r ON r.organisation_id = o.speaks_for_organisation_id AND r.title = o.speaks_for_title
+        WHERE o.id = s.actor_id
+          AND (r.started_on IS NULL OR r.started_on <= s.stated_on) AND (r.ended_on IS NULL OR s.stated_on < r.ended_on)
+        ORDER BY r.started_on DESC NULLS LAST, r.id DESC
+        LIMIT 1
+    ) h ON true
+    WHERE true {inner_filters}
+)"""
+
+
+def _sql(
+    template: str, moment_parameter: int | None, *, holder: bool = False, inner_filters: str = "", **parts: str
+) -> str:
+    """``template`` over the live tables, or over the tables as recorded at the timestamp in ``$moment_parameter``;
+    with ``holder``, over stances attributed to office holders (``ATTRIBUTED_STANCES``)."""
     tables = relations(None if moment_parameter is None else f"${moment_parameter}")
+    attribution = {"via_columns": "", "own_first": "", "via_select": "", "via_join": ""}
+    if holder:
+        attribution = {
+            "via_columns": ", s.via_actor_id, s.via_role",
+            "own_first": "c.via_actor_id IS NULL DESC, ",  # a person's own stance wins over an attributed one
+            "via_select": "\n       e.via_role, va.slug AS via_slug, va.name AS via_name, va.kind AS via_kind,",
+            "via_join": f"\nLEFT JOIN {tables['actor']} va ON va.id = e.via_actor_id",
+        }
+        tables = {**tables, "stance": ATTRIBUTED_STANCES.format(inner_filters=inner_filters, **tables)}
     return template.format(
-        evidence_columns=EVIDENCE_COLUMNS, source_and_speaker=source_and_speaker(tables), **tables, **parts
+        evidence_columns=EVIDENCE_COLUMNS,
+        source_and_speaker=source_and_speaker(tables),
+        **tables,
+        **attribution,
+        **parts,
     )
 
 
@@ -131,6 +169,15 @@ class Found:
     """The day each found stance was (later) retracted, by stance slug, for `dropped` changes."""
 
 
+def _attributed_via(row: asyncpg.Record) -> AttributedVia | None:
+    """The office a stance was attributed through (``attribution=holder``), or None when it is the actor's own."""
+    slug = row.get("via_slug")
+    if slug is None:
+        return None
+    office = ActorRef(slug=slug, name=row["via_name"], kind=ACTOR_KINDS[row["via_kind"]])
+    return AttributedVia(office=office, role=row["via_role"])
+
+
 def _stance(row: asyncpg.Record, evidence: list[EvidenceItem], as_of: date) -> EffectiveStance:
     """The stance of ``row`` with its evidence, its strength rated as of ``as_of``."""
     return EffectiveStance(
@@ -143,6 +190,7 @@ def _stance(row: asyncpg.Record, evidence: list[EvidenceItem], as_of: date) -> E
         summary=row["summary"],
         evidence=evidence,
         strength=stance_strength(evidence, row["stated_on"], as_of),
+        attributed_via=_attributed_via(row),
     )
 
 
@@ -154,12 +202,15 @@ async def effective_stances(
     policy_ids: Sequence[int] | None = None,
     topic_id: int | None = None,
     as_recorded: datetime | None = None,
+    holder: bool = False,
 ) -> Found:
     """Every effective stance as of each date, for the given actors, policies and topic.
 
-    With ``as_recorded``, stances and evidence are read as the database stood at that moment.
+    With ``as_recorded``, stances and evidence are read as the database stood at that moment. With ``holder``, an
+    office's stances count as its holder's on their day (``ATTRIBUTED_STANCES``), each marked `attributed_via`.
     """
     filters: list[str] = []
+    inner: list[str] = []
     args: list[object] = [list(dates)]
     moment_parameter = None
     if as_recorded is not None:
@@ -168,9 +219,15 @@ async def effective_stances(
     if actor_ids is not None:
         args.append(list(actor_ids))
         filters.append(f"AND s.actor_id = ANY(${len(args)}::bigint[])")
+        # read only these actors' stances and those of offices that speak for an office (re-keyed after)
+        inner.append(
+            f"AND (s.actor_id = ANY(${len(args)}::bigint[]) OR s.actor_id IN "
+            "(SELECT id FROM actor WHERE speaks_for_organisation_id IS NOT NULL))"
+        )
     if policy_ids is not None:
         args.append(list(policy_ids))
         filters.append(f"AND s.policy_id = ANY(${len(args)}::bigint[])")
+        inner.append(f"AND s.policy_id = ANY(${len(args)}::bigint[])")
     if topic_id is not None:
         args.append(topic_id)
         filters.append(
@@ -178,7 +235,14 @@ async def effective_stances(
             f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
         )
     found = Found()
-    sql = _sql(EFFECTIVE_SQL, moment_parameter, filters="\n      ".join(filters), votes_cast=VOTES_CAST)
+    sql = _sql(
+        EFFECTIVE_SQL,
+        moment_parameter,
+        holder=holder,
+        inner_filters=" ".join(inner),
+        filters="\n      ".join(filters),
+        votes_cast=VOTES_CAST,
+    )
     collected: dict[tuple[date, int, int], tuple[asyncpg.Record, list[EvidenceItem]]] = {}
     for row in await connection.fetch(sql, *args):
         key = (row["as_of"], row["actor_id"], row["policy_id"])
@@ -305,6 +369,33 @@ async def party_members(connection: asyncpg.Connection, party_ids: Sequence[int]
         if row["member_id"] is not None and row["member_id"] not in members:
             members.append(row["member_id"])
     return parties
+
+
+# Who held, on $2, the office each of the actors $1 speaks for (half-open periods; the latest-started if two).
+HOLDERS_SQL = """
+SELECT DISTINCT ON (o.id) o.id AS office_id, r.title, h.id, h.slug, h.name, h.kind
+FROM actor o
+JOIN actor_role r ON r.organisation_id = o.speaks_for_organisation_id AND r.title = o.speaks_for_title
+JOIN actor h ON h.id = r.actor_id
+WHERE o.id = ANY($1::bigint[])
+  AND (r.started_on IS NULL OR r.started_on <= $2) AND (r.ended_on IS NULL OR $2 < r.ended_on)
+ORDER BY o.id, r.started_on DESC NULLS LAST, r.id DESC
+"""
+
+
+async def office_holders(
+    connection: asyncpg.Connection, actor_ids: Sequence[int], day: date
+) -> dict[int, tuple[int, ActorRef, str]]:
+    """For each of ``actor_ids`` that speaks for an office held on ``day``: the holder's id and ref, and the role."""
+    rows = await connection.fetch(HOLDERS_SQL, list(actor_ids), day)
+    return {
+        row["office_id"]: (
+            row["id"],
+            ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]]),
+            row["title"],
+        )
+        for row in rows
+    }
 
 
 async def data_version(connection: asyncpg.Connection) -> int:

@@ -17,9 +17,12 @@ from litestar.serialization import encode_json
 from api.comparisons import build, csv_export, queries
 from api.comparisons.position_matrix import PositionMatrices
 from api.comparisons.schemas import (
+    ATTRIBUTION_METHOD,
     PARTY_METHOD,
     ActorAlignment,
     ActorComparison,
+    AttributedActor,
+    Attribution,
     DateComparison,
     GroupBy,
     PartyComparison,
@@ -32,10 +35,10 @@ from api.comparisons.schemas import (
 )
 from api.database import Pg
 from api.endpoints import endpoint
-from api.errors import InvalidParameter
+from api.errors import InvalidField, InvalidParameter, Unprocessable
 from api.openapi import problem_responses
 from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
-from api.refs import PolicyRef
+from api.refs import ActorRef, PolicyRef
 from api.representations import (
     CACHE_CONTROL,
     ResponseFormat,
@@ -54,7 +57,7 @@ MAX_POLICIES = 50
 LIST_ITEM = r"\s*[^,\s][^,]*"
 T = TypeVar("T")
 
-COMPARISON_ERRORS = (400, 404, 406, 503)
+COMPARISON_ERRORS = (400, 404, 406, 422, 503)
 NOT_MODIFIED = {
     304: ResponseSpec(data_container=None, description="Not modified: the `If-None-Match` ETag is current.")
 }
@@ -78,12 +81,23 @@ PoliciesFilter = Annotated[
 ]
 TopicFilter = Annotated[str | None, Parameter(description="Only policies with this topic slug.", max_length=160)]
 PolicySlug = Annotated[str, Parameter(description="The policy's slug, e.g. `uk-return-hubs`.", max_length=160)]
+AttributionParam = Annotated[
+    Attribution,
+    Parameter(
+        description=(
+            "`as_stated` (default): each stance is its actor's. `holder`: an office's stance (Downing Street) counts"
+            " for the person who held the office it speaks for on the stance's day, marked `attributed_via` (see"
+            " `method`)."
+        )
+    ),
+]
 Family = Annotated[
     bool,
     Parameter(
         description=(
             "Also every policy of the family: those joined below through `part_of` or `successor_of` (see "
-            "`/v1/policies/{slug}/family`); each row names the policy it is about."
+            "`/v1/policies/{slug}/family`); each row names the policy it is about. On comparisons it widens "
+            "`policies` (without `policies` every policy is compared anyway)."
         )
     ),
 ]
@@ -129,6 +143,29 @@ async def respond(
     return Response(content=answer.body, media_type=answer.media_type, headers=headers | answer.headers)
 
 
+async def _holders_for(
+    pg: Pg, actors: list[tuple[int, ActorRef]], day: date
+) -> tuple[list[tuple[int, ActorRef]], list[AttributedActor]]:
+    """The actors to compare with `attribution=holder`: each office replaced by its holder on ``day`` (400 when two
+    names end up as one person)."""
+    holders = await queries.office_holders(pg, [actor_id for actor_id, _ in actors], day)
+    compared: list[tuple[int, ActorRef]] = []
+    attributed: list[AttributedActor] = []
+    for asked_id, asked in actors:
+        actor_id, ref = asked_id, asked
+        if asked_id in holders:
+            actor_id, ref, role = holders[asked_id]
+            attributed.append(AttributedActor(office=asked, role=role, holder=ref))
+        if any(ref.slug == other.slug for _, other in compared):
+            message = f"with attribution=holder, two of the actors are {ref.slug} on {day}"
+            raise Unprocessable(
+                f"Two of the actors name one person ({message}).",
+                errors=[InvalidField(name="actors", location="query", message=message)],
+            )
+        compared.append((actor_id, ref))
+    return compared, attributed
+
+
 async def _family(pg: Pg, slug: str, family: bool) -> tuple[PolicyRef, dict[int, PolicyRef]]:
     """The policy, and the policies to answer about: its whole family when asked, else the policy alone."""
     policy_id, policy = await queries.policy_ref(pg, slug)
@@ -141,8 +178,6 @@ async def _policy_filters(
     pg: Pg, policies: str | None, topic: str | None, family: bool = False
 ) -> tuple[list[int] | None, int | None]:
     policy_slugs = split_slugs(policies, name="policies", maximum=MAX_POLICIES)
-    if family and not policy_slugs:
-        raise InvalidParameter("family", "`family=true` needs the `policies` whose families to compare")
     policy_ids = (
         list((await queries.resolve_ids(pg, "policy", policy_slugs, resource="policy", parameter="policies")).values())
         if policy_slugs
@@ -186,6 +221,7 @@ class ComparisonController(Controller):
         policies: PoliciesFilter = None,
         family: Family = False,
         topic: TopicFilter = None,
+        attribution: AttributionParam = Attribution.AS_STATED,
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[ActorComparison]:
@@ -205,21 +241,28 @@ class ComparisonController(Controller):
 
         async def compute() -> ActorComparison:
             policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
+            holder = attribution is Attribution.HOLDER
+            compared, attributed = await _holders_for(pg, resolved_actors, day) if holder else (resolved_actors, [])
             found = await queries.effective_stances(
                 pg,
                 [day],
-                actor_ids=[actor_id for actor_id, _ in resolved_actors],
+                actor_ids=[actor_id for actor_id, _ in compared],
                 policy_ids=policy_ids,
                 topic_id=topic_id,
                 as_recorded=recorded,
+                holder=holder,
             )
-            return build.actor_comparison(day, resolved_actors, found)
+            comparison = build.actor_comparison(day, compared, found)
+            if holder:
+                comparison.attributed = attributed
+                comparison.method = f"{comparison.method} {ATTRIBUTION_METHOD}"
+            return comparison
 
         return await respond(
             request,
             pg,
             representation,
-            (day, recorded),
+            (day, recorded, attribution.value),
             compute,
             csv_export.actor_comparison_csv,
             f"compare-actors-{day.isoformat()}",
@@ -256,15 +299,25 @@ class ComparisonController(Controller):
         """Per policy, each party's position derived from its members' effective stances on the day (mean, spread,
         counts by side, members with a stance of members in total), the party's own stance apart, and a party x
         party agreement matrix (see `method`)."""
-        slugs = split_slugs(parties, name="parties", maximum=MAX_PARTIES)
+        # a party named twice is compared once; fewer than two different parties is a 422
+        distinct = ",".join(dict.fromkeys(part.strip() for part in parties.split(",")))
+        slugs = split_slugs(distinct, name="parties", maximum=MAX_PARTIES)
         if len(slugs) < 2:
-            raise InvalidParameter("parties", "name at least two parties")
+            message = "name at least two different parties"
+            raise Unprocessable(
+                "A party comparison needs two parties or more.",
+                errors=[InvalidField(name="parties", location="query", message=message)],
+            )
         day = as_of or today()
         representation = choose_format(request, format)  # 406 before any query
         version, resolved = await queries.version_and_actors(pg, slugs, parameter="parties")
         not_parties = [ref.slug for _, ref in resolved if ref.kind is not ActorKind.PARTY]
         if not_parties:
-            raise InvalidParameter("parties", f"not parties: {', '.join(not_parties)}")
+            message = f"not parties: {', '.join(not_parties)}"
+            raise Unprocessable(
+                f"Only parties can be compared as parties ({message}).",
+                errors=[InvalidField(name="parties", location="query", message=message)],
+            )
 
         async def compute() -> PartyComparison:
             policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
@@ -364,6 +417,7 @@ class PolicyComparisonController(Controller):
         slug: PolicySlug,
         as_of: AsOf = None,
         family: Family = False,
+        attribution: AttributionParam = Attribution.AS_STATED,
         group_by: Annotated[
             GroupBy | None,
             Parameter(description="`party`: also roll the members' stances up per party (`parties`, see `method`)."),
@@ -389,8 +443,13 @@ class PolicyComparisonController(Controller):
 
         async def compute() -> PolicyPositions:
             policy, members = await _family(pg, slug, family)
-            found = await queries.effective_stances(pg, [day], policy_ids=list(members), as_recorded=recorded)
+            holder = attribution is Attribution.HOLDER
+            found = await queries.effective_stances(
+                pg, [day], policy_ids=list(members), as_recorded=recorded, holder=holder
+            )
             positions = build.rank_positions(build.policy_positions(policy, members, day, found), order)
+            if holder:
+                positions.method = f"{positions.method} {ATTRIBUTION_METHOD}"
             if group_by is GroupBy.PARTY:
                 parties = await queries.party_members(pg, None, day)
                 present = [policy_id for policy_id in members if policy_id in found.policies]
@@ -402,7 +461,7 @@ class PolicyComparisonController(Controller):
             request,
             pg,
             choose_format(request, format),
-            (day, recorded, order.value, group_by),
+            (day, recorded, order.value, group_by, attribution.value),
             compute,
             csv_export.policy_positions_csv,
             f"{slug}-positions",

@@ -62,6 +62,14 @@ class ChangeKind(enum.Enum):
     REVERSED = "reversed"
 
 
+class AttributedVia(msgspec.Struct, kw_only=True, gc=False):
+    """With `attribution=holder`: the stance was stated by `office` (Downing Street), which speaks for the office
+    `role` the actor held on the stance's day (Prime Minister of the United Kingdom)."""
+
+    office: ActorRef
+    role: str
+
+
 class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
     """The stance in force as of a date, with its evidence: the latest stated on or before it; on one day, a stance
     with a position resting on a recorded vote cast outweighs the others, otherwise the one recorded later.
@@ -76,6 +84,7 @@ class EffectiveStance(msgspec.Struct, kw_only=True, gc=False):
     summary: str
     evidence: list[EvidenceItem]
     strength: EvidenceStrength
+    attributed_via: AttributedVia | None = None
 
 
 class ActorPosition(msgspec.Struct, kw_only=True, gc=False):
@@ -126,8 +135,18 @@ class AgreementMatrix(msgspec.Struct, kw_only=True):
     counts: list[list[int]]
 
 
+class AttributedActor(msgspec.Struct, kw_only=True):
+    """With `attribution=holder`: an office asked about (`office`), answered by the person who held the office it
+    speaks for (`role`) on the day (`holder`)."""
+
+    office: ActorRef
+    role: str
+    holder: ActorRef
+
+
 class ActorComparison(msgspec.Struct, kw_only=True):
-    """Actors' positions side by side as of a date, per policy, with agreement per pair."""
+    """Actors' positions side by side as of a date, per policy, with agreement per pair. With `attribution=holder`,
+    `attributed` lists the offices replaced by their holders."""
 
     as_of: date
     actors: list[ActorRef]
@@ -135,6 +154,7 @@ class ActorComparison(msgspec.Struct, kw_only=True):
     rows: list[PolicyComparisonRow]
     summary: list[PairSummary]
     matrix: AgreementMatrix
+    attributed: list[AttributedActor] = []
 
 
 class PositionChange(msgspec.Struct, kw_only=True, gc=False):
@@ -283,6 +303,23 @@ ALIGNMENT_METHOD = (
     f"({SAME_DAY_RULE}). Every actor's effective position on every policy as of the day is computed once per data "
     "version and day in each process (one query) and kept in memory; each list is then arithmetic over it, and a "
     "repeated request is served from the response cache until a write changes the data."
+)
+
+
+class Attribution(enum.Enum):
+    """Whose a stance is: the actor that stated it (`as_stated`), or, for an office that speaks for another office
+    (Downing Street for the Prime Minister), the person who held that office on the stance's day (`holder`)."""
+
+    AS_STATED = "as_stated"
+    HOLDER = "holder"
+
+
+ATTRIBUTION_METHOD = (
+    "With attribution=holder, a stance of an office that speaks for another office (Downing Street and the PM's "
+    "spokesman for the Prime Minister) counts as the stance of the person who held that office on the stance's day "
+    "(roles are half-open periods), marked `attributed_via` with the office and the role; on the same day the "
+    "person's own stance wins over an attributed one. An office named among the actors is replaced by the person "
+    "holding its office on the day asked about (listed in `attributed`)."
 )
 
 

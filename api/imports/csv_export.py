@@ -13,7 +13,8 @@ from typing import Any
 import asyncpg
 
 TABLES: dict[str, str] = {
-    "actors": "SELECT slug, name, kind, description, country FROM actor ORDER BY id",
+    "actors": "SELECT a.slug, a.name, a.kind, a.description, a.country, o.slug AS speaks_for_organisation, "
+    "a.speaks_for_title FROM actor a LEFT JOIN actor o ON o.id = a.speaks_for_organisation_id ORDER BY a.id",
     "aliases": "SELECT a.slug AS actor, al.alias FROM actor_alias al JOIN actor a ON a.id = al.actor_id "
     "ORDER BY a.id, al.alias",
     "identifiers": "SELECT * FROM ("
@@ -22,7 +23,8 @@ TABLES: dict[str, str] = {
     "SELECT 'policy', p.slug, i.scheme, i.identifier FROM policy_identifier i JOIN policy p ON p.id = i.policy_id "
     "UNION ALL SELECT 'source', s.slug, i.scheme, i.identifier FROM source_identifier i "
     "JOIN source s ON s.id = i.source_id) ids ORDER BY record_type, record, scheme, identifier",
-    "roles": "SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on FROM actor_role r "
+    "roles": "SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on, r.sole_holder "
+    "FROM actor_role r "
     "JOIN actor a ON a.id = r.actor_id LEFT JOIN actor o ON o.id = r.organisation_id ORDER BY r.id",
     "topics": "SELECT slug, name FROM topic ORDER BY slug",
     "policies": "SELECT slug, title, summary, jurisdiction FROM policy ORDER BY id",

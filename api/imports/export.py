@@ -40,7 +40,7 @@ def _identifiers(kind: str, alias: str) -> str:
 
 def _row(row: Any) -> dict[str, Any]:  # noqa: ANN401  (an asyncpg record)
     values = dict(row)
-    for name in ("identifiers", "division", "evidence"):
+    for name in ("identifiers", "division", "evidence", "speaks_for"):
         if name in values:
             values[name] = _decode(values[name])
     return values
@@ -61,13 +61,15 @@ async def export_bundle(conn: asyncpg.Connection, as_recorded: datetime | None =
         actors = await conn.fetch(
             f"SELECT a.slug, a.name, a.kind, a.description, a.country, "
             "coalesce((SELECT array_agg(al.alias ORDER BY al.alias) FROM actor_alias al WHERE al.actor_id = a.id), "
-            f"'{{}}') AS aliases, {_identifiers('actor', 'a')} FROM {t['actor']} a ORDER BY a.id",
+            f"'{{}}') AS aliases, {_identifiers('actor', 'a')}, "
+            "(SELECT json_build_object('organisation', o.slug, 'title', a.speaks_for_title) FROM actor o "
+            f"WHERE o.id = a.speaks_for_organisation_id) AS speaks_for FROM {t['actor']} a ORDER BY a.id",
             *args,
         )
         for row in actors:
             yield encode_record(msgspec.convert(_row(row), ActorRecord))
         roles = await conn.fetch(
-            f"SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on "
+            f"SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on, r.sole_holder "
             f"FROM actor_role r JOIN {t['actor']} a ON a.id = r.actor_id "
             f"LEFT JOIN {t['actor']} o ON o.id = r.organisation_id ORDER BY r.id",
             *args,

@@ -28,6 +28,7 @@ from api.errors import InvalidField
 from api.imports import rebuild
 from api.imports.bundle import (
     ADMIN_TYPES,
+    ActorRecord,
     DivisionPolicyRecord,
     Record,
     RecordError,
@@ -444,6 +445,30 @@ async def _drop_identifier_clashes_once(
     return len(records.valid(kind)) < len(valid)
 
 
+async def _set_speaks_for(
+    conn: asyncpg.Connection, actors: list[tuple[int, ActorRecord]], actor_ids: dict[str, int]
+) -> set[int]:
+    """The office each actor of the bundle speaks for (a second pass: it names another actor); the ids changed."""
+    rows = [
+        (
+            actor_ids[r.slug],
+            actor_ids.get(r.speaks_for.organisation) if r.speaks_for else None,
+            r.speaks_for.title if r.speaks_for else None,
+        )
+        for _, r in actors
+    ]
+    changed = await conn.fetch(
+        "UPDATE actor a SET speaks_for_organisation_id = v.organisation_id, speaks_for_title = v.title "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, organisation_id, title) "
+        "WHERE a.id = v.id AND (a.speaks_for_organisation_id, a.speaks_for_title) "
+        "IS DISTINCT FROM (v.organisation_id, v.title) RETURNING a.id",
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+    )
+    return {row["id"] for row in changed}
+
+
 async def _touch(conn: asyncpg.Connection, table: str, ids: set[int]) -> None:
     """Touch rows whose links changed, so the change is in their revision history with its author."""
     if ids:
@@ -459,15 +484,20 @@ def _moved_to_updated(result: ImportResult, kind: str, touched: set[int], writte
         result.changed = True
 
 
-async def _apply_small_records(
+async def _apply_actors(
     conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
-) -> None:
-    """Validate and upsert topics, actors, roles, policies, relations, sources and division links, in that order."""
-    topics = records.valid("topic")
-    written = await _upsert(conn, "topic", ["slug"], ["slug", "name"], [(r.slug, r.name) for _, r in topics], options)
-    _tally(result, "topic", len(topics), written)
-
+) -> dict[str, int]:
+    """Validate and upsert actors with their aliases, identifiers and the offices they speak for; every actor id."""
     await _drop_identifier_clashes(conn, records, "actor", result)
+    known_actors = set(await _slugs(conn, "actor")) | {r.slug for _, r in records.valid("actor")}
+
+    def check_speaks_for(actor: ActorRecord) -> list[InvalidField]:
+        office = actor.speaks_for
+        if office is None or office.organisation in known_actors:
+            return []
+        return [_unknown("speaks_for.organisation", "actor", office.organisation)]
+
+    _drop_invalid(records, "actor", result, check_speaks_for)
     actors = records.valid("actor")
     rows: list[tuple[Any, ...]] = [(r.slug, r.name, r.kind.value, r.description, r.country) for _, r in actors]
     written = await _upsert(conn, "actor", ["slug"], ["slug", "name", "kind", "description", "country"], rows, options)
@@ -479,8 +509,21 @@ async def _apply_small_records(
         touched |= await _replace_links(
             conn, "actor_identifier", "actor_id", ("scheme", "identifier"), _identifier_links(actor_ids, actors)
         )
+        touched |= await _set_speaks_for(conn, actors, actor_ids)
         await _touch(conn, "actor", touched)
         _moved_to_updated(result, "actor", touched, {actor_ids[slug] for slug in written if isinstance(slug, str)})
+    return actor_ids
+
+
+async def _apply_small_records(
+    conn: asyncpg.Connection, records: _Records, options: ImportOptions, result: ImportResult
+) -> None:
+    """Validate and upsert topics, actors, roles, policies, relations, sources and division links, in that order."""
+    topics = records.valid("topic")
+    written = await _upsert(conn, "topic", ["slug"], ["slug", "name"], [(r.slug, r.name) for _, r in topics], options)
+    _tally(result, "topic", len(topics), written)
+
+    actor_ids = await _apply_actors(conn, records, options, result)
 
     def check_role(role: RoleRecord) -> list[InvalidField]:
         errors = [] if role.actor in actor_ids else [_unknown("actor", "actor", role.actor)]
@@ -488,13 +531,14 @@ async def _apply_small_records(
 
     _drop_invalid(records, "role", result, check_role)
     roles = records.valid("role")
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (
             actor_ids[r.actor],
             r.title,
             r.started_on,
             actor_ids.get(r.organisation) if r.organisation else None,
             r.ended_on,
+            r.sole_holder,
         )
         for _, r in roles
     ]
@@ -502,7 +546,7 @@ async def _apply_small_records(
         conn,
         "actor_role",
         ["actor_id", "title", "organisation_id", "started_on"],
-        ["actor_id", "title", "started_on", "organisation_id", "ended_on"],
+        ["actor_id", "title", "started_on", "organisation_id", "ended_on", "sole_holder"],
         rows,
         options,
     )

@@ -88,10 +88,9 @@ async def test_a_comparison_can_be_asked_for_a_family(client: Client) -> None:
     assert [row["policy"]["slug"] for row in family["rows"]] == [HOSTING, HUBS]
 
 
-async def test_family_without_policies_is_a_400_naming_it(client: Client) -> None:
-    response = await client.get("/v1/compare/actors?actors=edi-rama,keir-starmer&family=true")
-    assert_problem(response, 400)
-    assert "family" in response.text
+async def test_family_without_policies_compares_every_policy_as_before(client: Client) -> None:
+    path = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-16"
+    assert (await get(client, path + "&family=true"))["rows"] == (await get(client, path))["rows"]
 
 
 async def test_unknown_policy_family_is_a_404(client: Client) -> None:

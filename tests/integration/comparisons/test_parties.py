@@ -112,8 +112,9 @@ async def test_positions_grouped_by_party(client: Client) -> None:
 @pytest.mark.parametrize(
     ("query", "status"),
     [
-        ("parties=labour-party", 400),  # one party
-        ("parties=labour-party,keir-starmer", 400),  # not a party
+        ("parties=labour-party", 422),  # one party
+        ("parties=labour-party,labour-party", 422),  # one party twice
+        ("parties=labour-party,keir-starmer", 422),  # not a party
         ("parties=labour-party,no-such-party", 404),
     ],
 )

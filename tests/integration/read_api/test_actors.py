@@ -106,14 +106,17 @@ async def test_actor_detail_includes_aliases_and_roles_with_their_organisation(c
             "organisation": {"slug": "labour-party", "name": "Labour Party", "kind": "party"},
             "started_on": "2020-04-04",
             "ended_on": None,
+            "sole_holder": False,
         },
         {
             "title": "Prime Minister of the United Kingdom",
             "organisation": {"slug": "uk-government", "name": "UK Government", "kind": "government"},
             "started_on": "2024-07-05",
             "ended_on": None,
+            "sole_holder": True,  # one Prime Minister at a time
         },
     ]
+    assert detail["speaks_for"] is None
 
 
 async def test_actor_detail_shows_ended_roles_and_roles_without_dates(client: Client) -> None:
@@ -130,8 +133,13 @@ async def test_actor_detail_shows_ended_roles_and_roles_without_dates(client: Cl
             "organisation": {"slug": "downing-street", "name": "Downing Street", "kind": "office"},
             "started_on": None,
             "ended_on": None,
+            "sole_holder": False,
         }
     ]
+    assert spokesman["speaks_for"] == {
+        "organisation": {"slug": "uk-government", "name": "UK Government", "kind": "government"},
+        "title": "Prime Minister of the United Kingdom",
+    }
 
 
 @pytest.mark.parametrize("actor", ACTORS, ids=lambda actor: actor["slug"])

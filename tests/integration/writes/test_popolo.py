@@ -142,4 +142,4 @@ async def test_csv_of_every_table_reads_back_with_the_seed_counts(db: asyncpg.Co
     assert set(stance) >= {"slug", "actor", "policy", "position", "stated_on"}
     assert await db.fetchval("SELECT count(*) FROM actor WHERE slug = $1", stance["actor"]) == 1
     raw = (tmp_path / "actors.csv").read_bytes()
-    assert raw.startswith(b"slug,name,kind,description,country\r\n")
+    assert raw.startswith(b"slug,name,kind,description,country,speaks_for_organisation,speaks_for_title\r\n")
