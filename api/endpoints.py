@@ -30,6 +30,8 @@ class Endpoint:
     """The write honours `Idempotency-Key`: retries with the same key and body replay the first answer."""
     csv: bool = False
     """The endpoint also answers `text/csv` (the JSON-only `Accept` check leaves it alone)."""
+    also: tuple[str, ...] = ()
+    """Other media types the endpoint answers besides JSON (the `Accept` check allows them), e.g. JSON-LD."""
 
 
 READ_ONLY = Endpoint()
@@ -42,9 +44,10 @@ def endpoint(
     if_match: bool = False,
     idempotent: bool = False,
     csv: bool = False,
+    also: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The ``opt`` mapping a route decorator takes, carrying the handler's ``Endpoint``."""
-    return {OPT_KEY: Endpoint(body=body, scope=scope, if_match=if_match, idempotent=idempotent, csv=csv)}
+    return {OPT_KEY: Endpoint(body=body, scope=scope, if_match=if_match, idempotent=idempotent, csv=csv, also=also)}
 
 
 def endpoint_of(handler: BaseRouteHandler) -> Endpoint:

@@ -63,6 +63,8 @@ async def add_response_headers(message: Message, scope: Scope) -> None:
             headers["Allow"] = allowed
     for name, value in state.get("rate_limit_headers", {}).items():
         headers[name] = value
+    if scope.get("method") not in {"GET", "HEAD"} and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"  # a write's answer is never a cache's to keep
     state["response_status"] = message["status"]
 
 
@@ -77,9 +79,10 @@ def reject_unacceptable(request: Request[Any, Any, Any]) -> None:
     header = request.headers.get("accept")
     if not header or not header.strip() or not request.url.path.startswith("/v1/"):
         return
-    if endpoint_of(request.route_handler).csv:
+    declared = endpoint_of(request.route_handler)
+    if declared.csv:
         return
-    if best_match(header, [JSON, PROBLEM_MEDIA_TYPE]) is None:
+    if best_match(header, [JSON, PROBLEM_MEDIA_TYPE, *declared.also]) is None:
         raise NotAcceptable(f"This endpoint produces {JSON}; the Accept header does not allow it.")
 
 

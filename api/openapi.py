@@ -129,7 +129,22 @@ CACHED_HEADERS = {
         "description": "Strong validator derived from the data version; send it back in `If-None-Match`.",
         "schema": {"type": "string"},
     },
-    "Cache-Control": {"description": "`public, max-age=5, must-revalidate`.", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": (
+            "`public, max-age=5, stale-while-revalidate=60, stale-if-error=86400` (settings `POSITIONS_CDN_*`)."
+        ),
+        "schema": {"type": "string"},
+    },
+    "Surrogate-Key": {
+        "description": (
+            "For a CDN purge (Fastly): `positions` and `actor:<slug>`/`policy:<slug>` of what the answer names."
+        ),
+        "schema": {"type": "string"},
+    },
+    "Cache-Tag": {
+        "description": "The same keys as `Surrogate-Key`, comma-separated (Cloudflare).",
+        "schema": {"type": "string"},
+    },
 }
 
 

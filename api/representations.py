@@ -10,7 +10,6 @@ from litestar.status_codes import HTTP_406_NOT_ACCEPTABLE
 
 JSON = "application/json"
 CSV = "text/csv"
-CACHE_CONTROL = "public, max-age=5, must-revalidate"
 
 
 class ResponseFormat(enum.Enum):

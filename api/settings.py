@@ -34,6 +34,11 @@ class Settings:
     ready_timeout: float = 2.0
     # Bytes of encoded comparison answers each process keeps (api.response_cache); 0 switches the cache off.
     response_cache_bytes: int = 64 * 1024 * 1024
+    # Cache-Control of comparison answers for a CDN (api.cdn): seconds fresh, then served stale while revalidating,
+    # and served stale while the API fails.
+    cdn_max_age: int = 5
+    cdn_stale_while_revalidate: int = 60
+    cdn_stale_if_error: int = 86400
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -51,6 +56,9 @@ class Settings:
             db_idle_in_transaction_timeout=float(os.environ.get("POSITIONS_DB_IDLE_IN_TRANSACTION_TIMEOUT", "30")),
             ready_timeout=float(os.environ.get("POSITIONS_READY_TIMEOUT", "2")),
             response_cache_bytes=int(os.environ.get("POSITIONS_RESPONSE_CACHE_BYTES", str(64 * 1024 * 1024))),
+            cdn_max_age=int(os.environ.get("POSITIONS_CDN_MAX_AGE", "5")),
+            cdn_stale_while_revalidate=int(os.environ.get("POSITIONS_CDN_STALE_WHILE_REVALIDATE", "60")),
+            cdn_stale_if_error=int(os.environ.get("POSITIONS_CDN_STALE_IF_ERROR", "86400")),
         )
 
 

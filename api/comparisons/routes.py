@@ -14,6 +14,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 from litestar.serialization import encode_json
 
+from api import cdn
 from api.comparisons import build, csv_export, queries
 from api.comparisons.position_matrix import PositionMatrices
 from api.comparisons.schemas import (
@@ -40,13 +41,13 @@ from api.openapi import problem_responses
 from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
 from api.refs import ActorRef, PolicyRef
 from api.representations import (
-    CACHE_CONTROL,
     ResponseFormat,
     choose_format,
     matches_if_none_match,
     strong_etag,
 )
 from api.response_cache import CachedAnswer, ResponseCache
+from api.settings import Settings
 from db.enums import ActorKind
 
 MAX_ACTORS = 10
@@ -124,18 +125,20 @@ async def respond(
     if version is None:
         version = await queries.data_version(pg)
     etag = strong_etag(version, request, *resolved, representation.value)
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+    settings: Settings = request.app.state.settings
+    headers = {"ETag": etag, "Cache-Control": cdn.cache_control(settings), "Vary": "Accept"}
     if matches_if_none_match(request, etag):
         return Response(content=None, status_code=304, headers=headers)
     cache: ResponseCache | None = request.app.state.response_cache
     answer = cache.get(etag) if cache is not None else None
     if answer is None:
         body = await compute()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
+        keys = cdn.purge_headers(body)
         if representation is ResponseFormat.CSV:
             disposition = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
-            answer = CachedAnswer(to_csv(body).encode(), "text/csv", disposition)  # Litestar adds the charset
+            answer = CachedAnswer(to_csv(body).encode(), "text/csv", disposition | keys)  # Litestar adds the charset
         else:
-            answer = CachedAnswer(encode_json(body), MediaType.JSON, {})
+            answer = CachedAnswer(encode_json(body), MediaType.JSON, keys)
         if cache is not None:
             cache.put(etag, answer)
     if matches_if_none_match(request, etag, wildcard=True):

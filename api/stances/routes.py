@@ -1,10 +1,11 @@
 """/v1/stances: list, read, record, correct and retract stances, and their revision history."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, cast
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, MediaType, Request, Response, get, patch, post
 from litestar.params import Parameter
+from litestar.serialization import encode_json
 
 from api.database import Session
 from api.endpoints import endpoint
@@ -16,7 +17,7 @@ from api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cur
 from api.params import AsRecorded, check_date_range, recorded_at
 from api.preconditions import entity_etag
 from api.slugs import resolve_path_slug, resolve_slug
-from api.stances import queries, writes
+from api.stances import jsonld, queries, writes
 from api.stances.schemas import StancePage, StanceWithEvidence
 from api.stances.write_schemas import StanceCreate, StanceRetraction, StanceUpdate
 from api.writing import Write
@@ -90,10 +91,31 @@ class StanceController(Controller):
             items=rows[:limit], next_cursor=next_cursor(rows, limit, lambda row: (row.stated_on, row.slug))
         )
 
-    @get("/{slug:str}", operation_id="getStance", summary="Get a stance", responses=problem_responses(*READ_ERRORS))
-    async def get_stance(self, session: Session, slug: StanceSlug) -> Response[StanceWithEvidence]:
-        """One stance with its evidence; the `ETag` header is what `If-Match` needs for a correction."""
-        return _with_etag(await queries.get_stance(session, slug))
+    @get(
+        "/{slug:str}",
+        operation_id="getStance",
+        summary="Get a stance",
+        opt=endpoint(also=(jsonld.MEDIA_TYPE,)),
+        responses=problem_responses(*READ_ERRORS),
+    )
+    async def get_stance(
+        self, request: Request[Any, Any, Any], session: Session, slug: StanceSlug
+    ) -> Response[StanceWithEvidence]:
+        """One stance with its evidence; the `ETag` header is what `If-Match` needs for a correction. With
+        `Accept: application/ld+json` the same stance as schema.org JSON-LD: a `Claim` for the position, a
+        `Quotation` per direct quote (`spokenByCharacter`, `isPartOf` its source as a `NewsArticle`), a
+        `CreativeWork` marked by `genre` for a paraphrase or reported action."""
+        stance = await queries.get_stance(session, slug)
+        if request.accept.best_match([MediaType.JSON, jsonld.MEDIA_TYPE], default=MediaType.JSON) != jsonld.MEDIA_TYPE:
+            response = _with_etag(stance)
+            response.headers["Vary"] = "Accept"
+            return response
+        graph = jsonld.stance_graph(stance, str(request.base_url).rstrip("/"))
+        etag = entity_etag(stance.slug, stance.version).removesuffix('"') + '-ld"'  # another representation
+        answer = Response(
+            content=encode_json(graph), media_type=jsonld.MEDIA_TYPE, headers={"ETag": etag, "Vary": "Accept"}
+        )
+        return cast(Response[StanceWithEvidence], answer)
 
     @post(
         "/",

@@ -440,3 +440,22 @@ async def test_parties_roll_up_their_members_as_the_api_does(page: Page, shots: 
     await page.reload()  # the permalink alone brings the same view back
     await expect(page.get_by_role("checkbox", name="Conservative Party")).to_be_checked()
     await expect(table.locator("caption")).to_be_visible()
+
+
+async def test_offices_as_their_holders_show_the_prime_minister_of_the_day(page: Page, shots: Screenshots) -> None:
+    await page.goto("/dashboard/?view=compare-actors&actors=downing-street,edi-rama&as_of=2025-05-15")
+    await expect(page.locator("table.compare-actors thead th").nth(1)).to_have_text("Downing Street")
+    await page.get_by_label("Offices as their holders").check()
+    await page.get_by_role("button", name="Compare", exact=True).click()
+
+    table = page.locator("table.compare-actors")
+    await expect(table.locator("thead th").nth(1)).to_have_text("Keir Starmer")
+    await expect(page.locator('.attributed-note[data-office="downing-street"]')).to_contain_text(
+        "Downing Street is shown as Keir Starmer, who held the office it speaks for"
+        " (Prime Minister of the United Kingdom)"
+    )
+    await expect(table.locator(".attributed-via").first).to_have_text(
+        "Said by Downing Street, for the Prime Minister of the United Kingdom"
+    )
+    assert "attribution=holder" in page.url
+    await shots.take()

@@ -98,3 +98,10 @@ async def test_speaking_for_an_unknown_organisation_is_a_422(writer: Client, adm
     }
     problem = assert_problem(await writer.post("/v1/actors", json=body, headers=admin), 422)
     assert problem["errors"][0]["name"] == "speaks_for.organisation"
+
+
+async def test_a_writes_answer_is_never_stored_by_a_cache(writer: Client, admin: dict[str, str]) -> None:
+    member = {"title": "Member of the Conservative Party", "organisation": "conservative-party"}
+    response = await writer.put("/v1/actors/rishi-sunak/roles", json={"roles": [member]}, headers=admin)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"

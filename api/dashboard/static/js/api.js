@@ -137,7 +137,13 @@ export function parseState(search) {
       family: params.get("family") === "1",
     };
   }
-  return { view, actors: slugList(params.get("actors")), as_of: raw("as_of"), topic: raw("topic") };
+  return {
+    view,
+    actors: slugList(params.get("actors")),
+    as_of: raw("as_of"),
+    topic: raw("topic"),
+    holder: params.get("attribution") === "holder",
+  };
 }
 
 /** The query string that reproduces a view (the permalink and the embed share it). */
@@ -164,7 +170,13 @@ export function stateQuery(state) {
         family: state.family,
       });
     default:
-      return queryString({ view: state.view, actors: state.actors.join(","), as_of: state.as_of, topic: state.topic });
+      return queryString({
+        view: state.view,
+        actors: state.actors.join(","),
+        as_of: state.as_of,
+        topic: state.topic,
+        attribution: state.holder ? "holder" : "",
+      });
   }
 }
 
@@ -214,7 +226,7 @@ export function requests(state) {
     }
     return out;
   }
-  const params = { actors: state.actors.join(","), as_of: state.as_of, topic: state.topic };
+  const params = { actors: state.actors.join(","), as_of: state.as_of, topic: state.topic, attribution: state.holder ? "holder" : "" };
   return { main: { json: apiUrl("compare/actors", params), csv: apiUrl("compare/actors", { ...params, format: "csv" }) } };
 }
 

@@ -149,6 +149,7 @@ function stateToForm(state) {
     pickers["compare-actors"].set(state.actors.map((slug) => ({ slug, name: lookups.actors[slug] })));
     $("#ca-as-of").value = state.as_of || $("#ca-as-of").value || todayIso();
     setSelectValue($("#ca-topic"), state.topic);
+    $("#ca-holder").checked = Boolean(state.holder);
   } else if (state.view === "compare-dates") {
     pickers["compare-dates"].set(state.actor ? [{ slug: state.actor, name: lookups.actors[state.actor] }] : []);
     if (state.from) $("#cd-from").value = state.from;
@@ -203,7 +204,7 @@ function formToState(view) {
     if (actors.length < 2) return formError(form, "Choose at least two actors to compare.", $("#actors-input")) && null;
     if (!isDate(asOf)) return formError(form, "Enter the date to compare as of.", $("#ca-as-of")) && null;
     formError(form, "");
-    return { view, actors, as_of: asOf, topic: $("#ca-topic").value };
+    return { view, actors, as_of: asOf, topic: $("#ca-topic").value, holder: $("#ca-holder").checked };
   }
   if (view === "compare-dates") {
     const [actor] = pickers[view].slugs();
@@ -456,7 +457,13 @@ for (const tab of els.tabs) {
 function formToStateQuiet(view) {
   if (view === "compare-actors") {
     const actors = pickers[view].slugs();
-    return { view, actors: actors.length >= 2 ? actors : [], as_of: $("#ca-as-of").value, topic: $("#ca-topic").value };
+    return {
+      view,
+      actors: actors.length >= 2 ? actors : [],
+      as_of: $("#ca-as-of").value,
+      topic: $("#ca-topic").value,
+      holder: $("#ca-holder").checked,
+    };
   }
   if (view === "compare-dates") {
     const [actor] = pickers[view].slugs();

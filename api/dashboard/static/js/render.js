@@ -157,6 +157,9 @@ export function stanceContent(stance, actorName, emptyText = NO_STANCE) {
     positionBadge(stance),
     " ",
     strengthMarker(stance.strength),
+    stance.attributed_via
+      ? h("p", { class: "attributed-via" }, `Said by ${stance.attributed_via.office.name}, for the ${stance.attributed_via.role}`)
+      : null,
     h(
       "p",
       { class: "stated" },
@@ -413,6 +416,15 @@ export function renderCompareActors(data, ctx) {
       ),
     );
     return out;
+  }
+  for (const item of data.attributed || []) {
+    out.append(
+      h(
+        "p",
+        { class: "attributed-note", dataset: { office: item.office.slug } },
+        `${item.office.name} is shown as ${item.holder.name}, who held the office it speaks for (${item.role}) on ${formatDate(data.as_of)}.`,
+      ),
+    );
   }
   if (!ctx.embed) out.append(agreementSection(data, names, ctx));
   out.append(scrollBox(positionsTable(data, names, ctx)), tableActions(ctx.requests.main.csv));
