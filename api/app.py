@@ -22,6 +22,7 @@ from api.imports.popolo_routes import PopoloExportController
 from api.imports.routes import ExportController, ImportController, document_import_body, imports_lifespan
 from api.intake.routes import IntakeController
 from api.litestar_internals import openapi_document
+from api.metrics import MetricsController, prometheus_config
 from api.middleware import add_response_headers, check_request, request_context_middleware
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Litestar:
             ExportController,
             PopoloExportController,
             IntakeController,
+            MetricsController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),
@@ -64,7 +66,7 @@ def create_app(settings: Settings) -> Litestar:
         },
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size), imports_lifespan()],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_context_middleware],
+        middleware=[request_context_middleware, prometheus_config().middleware],
         before_send=[add_response_headers],
         before_request=check_request,
         openapi_config=openapi_config(),

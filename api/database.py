@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.metrics import instrument_engine, log_raw_query
 from api.settings import Settings
 from db.engine import Timeouts, make_engine, make_sessionmaker
 
@@ -36,6 +37,7 @@ def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], A
         settings: Settings | None = app.state.get("settings")
         timeouts = api_timeouts(settings) if settings is not None else Timeouts()
         engine = make_engine(database_url, pool_size=pool_size, timeouts=timeouts)
+        instrument_engine(engine)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         try:
@@ -130,13 +132,17 @@ async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     """The raw asyncpg connection of a pooled SQLAlchemy connection, for the hot comparison queries."""
     async with state.engine.connect() as connection:
         raw = await connection.get_raw_connection()
+        driver: asyncpg.Connection = raw.driver_connection
+        driver.add_query_logger(log_raw_query)
         try:
-            yield raw.driver_connection
+            yield driver
         except BaseException as exc:
             if needs_fresh_pool(exc):  # the server went away: this connection is dead too
                 await connection.invalidate(exc if isinstance(exc, Exception) else None)
             await drop_pool_if_server_gone(state, exc)
             raise
+        finally:
+            driver.remove_query_logger(log_raw_query)
 
 
 Session = NamedDependency[AsyncSession]

@@ -10,6 +10,11 @@ holds (``POSITIONS_RESPONSE_CACHE_BYTES``; 0 switches it off), and counts its hi
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from api.metrics import CACHE_LOOKUPS
+
+CACHE_HITS = CACHE_LOOKUPS.labels(result="hit")
+CACHE_MISSES = CACHE_LOOKUPS.labels(result="miss")
+
 
 @dataclass(frozen=True, slots=True)
 class CachedAnswer:
@@ -31,9 +36,11 @@ class ResponseCache:
         answer = self._answers.get(key)
         if answer is None:
             self.misses += 1
+            CACHE_MISSES.inc()
             return None
         self._answers.move_to_end(key)
         self.hits += 1
+        CACHE_HITS.inc()
         return answer
 
     def put(self, key: str, answer: CachedAnswer) -> None:
