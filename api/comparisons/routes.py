@@ -366,6 +366,7 @@ class ComparisonController(Controller):
         policies: PoliciesFilter = None,
         family: Family = False,
         topic: TopicFilter = None,
+        attribution: AttributionParam = Attribution.AS_STATED,
         as_recorded: AsRecorded = None,
         format: Format = None,
     ) -> Response[DateComparison]:
@@ -380,6 +381,7 @@ class ComparisonController(Controller):
 
         async def compute() -> DateComparison:
             policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
+            holder = attribution is Attribution.HOLDER
             found = await queries.effective_stances(
                 pg,
                 [from_date, to_date],
@@ -387,14 +389,18 @@ class ComparisonController(Controller):
                 policy_ids=policy_ids,
                 topic_id=topic_id,
                 as_recorded=recorded,
+                holder=holder,
             )
-            return build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
+            comparison = build.date_comparison(actor_id, actor_ref, from_date, to_date, found)
+            if holder:
+                comparison.method = f"{comparison.method} {ATTRIBUTION_METHOD}"
+            return comparison
 
         return await respond(
             request,
             pg,
             representation,
-            (recorded,),
+            (recorded, attribution.value),
             compute,
             csv_export.date_comparison_csv,
             f"compare-dates-{actor}",

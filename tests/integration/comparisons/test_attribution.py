@@ -104,3 +104,17 @@ async def test_two_names_for_one_holder_is_a_422(client: Client) -> None:
 
 async def test_an_unknown_attribution_is_a_400(client: Client) -> None:
     assert_problem(await client.get("/v1/compare/actors?actors=downing-street,edi-rama&attribution=whoever"), 400)
+
+
+async def test_how_starmer_moved_counts_downing_streets_words_as_his_with_holder(client: Client) -> None:
+    path = "/v1/compare/dates?actor=keir-starmer&from=2024-07-05&to=2025-05-16"
+    own = {row["policy"]["slug"] for row in (await get(client, path))["rows"]}
+    holder = await get(client, path + "&attribution=holder")
+    attributed = {
+        row["policy"]["slug"]
+        for row in holder["rows"]
+        if row["to_stance"] is not None and row["to_stance"]["attributed_via"] is not None
+    }
+    assert attributed  # Downing Street spoke for him on a policy by 16 May 2025
+    assert own | attributed == {row["policy"]["slug"] for row in holder["rows"]}
+    assert "attribution=holder" in holder["method"]
