@@ -3,18 +3,23 @@ and policies an answer names, so a purge after a write can be precise.
 
 `Surrogate-Key` (Fastly, space-separated) and `Cache-Tag` (Cloudflare, comma-separated) carry the same keys:
 `positions` on every answer (purge everything), `actor:<slug>` and `policy:<slug>` for each actor and policy the
-answer mentions (speakers of its evidence included). Past ``KEY_BUDGET`` bytes only `positions` and the keys that
-fit are sent, so a very large answer is still purged by the global key.
+answer compares (not the speakers inside its evidence: a change to one is purged with `positions`). Past
+``KEY_BUDGET`` bytes only `positions` and the keys that fit are sent, so a very large answer is still purged by
+the global key.
 """
 
-from collections.abc import Iterator
+import functools
 
 import msgspec
+import msgspec.inspect
 
 from api.refs import ActorRef, PolicyRef
 from api.settings import Settings
 
 GLOBAL_KEY = "positions"
+NOT_WALKED = frozenset({"evidence", "strength"})
+"""Fields not walked for keys: a stance's evidence (its speakers are left to the `positions` key) and strength
+figures, which name nobody; walking every evidence item cost more than computing the answer."""
 KEY_BUDGET = 8000
 """Bytes of keys per header: both CDNs accept about 16 KB in all."""
 
@@ -28,15 +33,39 @@ def cache_control(settings: Settings) -> str:
     )
 
 
-def _refs(value: object) -> Iterator[ActorRef | PolicyRef]:
-    if isinstance(value, ActorRef | PolicyRef):
-        yield value
-    elif isinstance(value, msgspec.Struct):
-        for name in value.__struct_fields__:
-            yield from _refs(getattr(value, name))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _refs(item)
+def _may_hold_refs(info: msgspec.inspect.Type) -> bool:
+    """Whether a field of this type can hold an ActorRef or PolicyRef (directly or nested)."""
+    if isinstance(info, msgspec.inspect.StructType):
+        return True
+    if isinstance(info, msgspec.inspect.ListType):
+        return _may_hold_refs(info.item_type)
+    if isinstance(info, msgspec.inspect.UnionType):
+        return any(_may_hold_refs(member) for member in info.types)
+    return False
+
+
+@functools.cache
+def _walked_fields(cls: type[msgspec.Struct]) -> tuple[str, ...]:
+    """The fields of a Struct type worth walking: those that may hold refs (never strings, numbers or dates)."""
+    info = msgspec.inspect.type_info(cls)
+    if not isinstance(info, msgspec.inspect.StructType):
+        return ()
+    return tuple(field.name for field in info.fields if field.name not in NOT_WALKED and _may_hold_refs(field.type))
+
+
+def _refs(body: object) -> list[ActorRef | PolicyRef]:
+    """Every ActorRef and PolicyRef in ``body``, in document order (an explicit stack: answers are deep)."""
+    found: list[ActorRef | PolicyRef] = []
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, ActorRef | PolicyRef):
+            found.append(value)
+        elif isinstance(value, msgspec.Struct):
+            stack.extend(reversed([getattr(value, name) for name in _walked_fields(type(value))]))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
+    return found
 
 
 def surrogate_keys(body: object) -> list[str]:

@@ -13,7 +13,6 @@ from datetime import date
 import msgspec
 
 from api.evidence.schemas import EvidenceItem
-from db.enums import EvidenceKind
 
 STALE_AFTER_DAYS = 730
 """Evidence whose newest item is older than this (two years) before the day asked about is weak."""
@@ -92,19 +91,36 @@ def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: da
 
 
 def _sum(parts: Sequence[EvidenceStrength], label: StrengthLabel) -> EvidenceStrength:
-    counts = EvidenceCounts(
-        **{kind.value: sum(getattr(part.evidence, kind.value) for part in parts) for kind in EvidenceKind}
-    )
-    starts = [part.evidence_from for part in parts if part.evidence_from is not None]
-    ends = [part.evidence_to for part in parts if part.evidence_to is not None]
-    ages = [part.newest_age_days for part in parts if part.newest_age_days is not None]
+    """What ``parts`` rest on together (one pass: this runs for every pair on every policy of a comparison)."""
+    stances = direct_quote = paraphrase = reported_action = recorded_vote = 0
+    start: date | None = None
+    end: date | None = None
+    age: int | None = None
+    for part in parts:
+        counts = part.evidence
+        stances += part.stances
+        direct_quote += counts.direct_quote
+        paraphrase += counts.paraphrase
+        reported_action += counts.reported_action
+        recorded_vote += counts.recorded_vote
+        if part.evidence_from is not None and (start is None or part.evidence_from < start):
+            start = part.evidence_from
+        if part.evidence_to is not None and (end is None or part.evidence_to > end):
+            end = part.evidence_to
+        if part.newest_age_days is not None and (age is None or part.newest_age_days < age):
+            age = part.newest_age_days
     return EvidenceStrength(
         label=label,
-        stances=sum(part.stances for part in parts),
-        evidence=counts,
-        evidence_from=min(starts) if starts else None,
-        evidence_to=max(ends) if ends else None,
-        newest_age_days=min(ages) if ages else None,
+        stances=stances,
+        evidence=EvidenceCounts(
+            direct_quote=direct_quote,
+            paraphrase=paraphrase,
+            reported_action=reported_action,
+            recorded_vote=recorded_vote,
+        ),
+        evidence_from=start,
+        evidence_to=end,
+        newest_age_days=age,
     )
 
 
