@@ -8,6 +8,7 @@ vote: schema.org has no type for reported speech, and calling a paraphrase a `Qu
 speaker never said. A date the source does not give is left out, never guessed; an inferred one is marked.
 """
 
+from datetime import date
 from typing import Any
 
 from api.evidence.schemas import EvidenceItem
@@ -22,6 +23,15 @@ GENRES = {
     EvidenceKind.REPORTED_ACTION: "reported action",
     EvidenceKind.RECORDED_VOTE: "recorded vote",
 }
+
+
+def _precise(day: date, precision: DatePrecision) -> str:
+    """A date only as precisely as it is known: `2025-05-15`, `2025-05` or `2025` (never an invented day)."""
+    if precision is DatePrecision.YEAR:
+        return f"{day.year:04d}"
+    if precision is DatePrecision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
 
 
 def _actor(base: str, actor: ActorRef) -> dict[str, Any]:
@@ -45,15 +55,7 @@ def _source(base: str, source: SourceRef) -> dict[str, Any]:
     if source.author:
         node["author"] = {"@type": "Person", "name": source.author}
     if source.published_on is not None:
-        precision = source.published_on_precision
-        day = source.published_on
-        node["datePublished"] = (
-            f"{day.year:04d}"
-            if precision is DatePrecision.YEAR
-            else f"{day.year:04d}-{day.month:02d}"
-            if precision is DatePrecision.MONTH
-            else day.isoformat()
-        )
+        node["datePublished"] = _precise(source.published_on, source.published_on_precision)
         if source.published_on_inferred:
             node["disambiguatingDescription"] = "The publication date is inferred, not printed in the source."
     return node
@@ -66,7 +68,7 @@ def _evidence(base: str, stance: StanceWithEvidence, item: EvidenceItem) -> dict
         "@type": "Quotation" if item.kind is EvidenceKind.DIRECT_QUOTE else "CreativeWork",
         "text": item.text,
         "isPartOf": {"@id": f"{base}/v1/sources/{item.source.slug}"},
-        "dateCreated": stance.stated_on.isoformat(),
+        "dateCreated": _precise(stance.stated_on, stance.stated_on_precision),
     }
     if item.kind is EvidenceKind.DIRECT_QUOTE:
         node["spokenByCharacter"] = {"@id": f"{base}/v1/actors/{speaker.slug}"}
@@ -84,7 +86,7 @@ def stance_graph(stance: StanceWithEvidence, base: str) -> dict[str, Any]:
         "text": stance.summary,
         "author": {"@id": f"{base}/v1/actors/{stance.actor.slug}"},
         "about": {"@id": f"{base}/v1/policies/{stance.policy.slug}"},
-        "dateCreated": stance.stated_on.isoformat(),
+        "dateCreated": _precise(stance.stated_on, stance.stated_on_precision),
         "appearance": [{"@id": f"{base}/v1/evidence/{item.slug}"} for item in stance.evidence],
         "additionalProperty": {
             "@type": "PropertyValue",

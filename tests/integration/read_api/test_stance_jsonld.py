@@ -109,3 +109,12 @@ async def test_each_representation_has_its_own_etag(client: Client) -> None:
     as_json = (await client.get(path)).headers["etag"]
     as_ld = (await client.get(path, headers=LD)).headers["etag"]
     assert as_json != as_ld
+
+
+async def test_a_month_precise_stance_is_dated_to_its_month_not_an_invented_day(client: Client) -> None:
+    stances = (await client.get("/v1/stances?limit=100")).json()["items"]
+    monthly = next(s for s in stances if s["stated_on_precision"] == "month")
+    response = await client.get(f"/v1/stances/{monthly['slug']}", headers=LD)
+    base = str(response.url).split("/v1/")[0]
+    claim = expand(response.json())[f"{base}/v1/stances/{monthly['slug']}"]
+    assert value(claim, "dateCreated") == monthly["stated_on"][:7]
