@@ -161,7 +161,7 @@ async def _open_read_connection(request: Request[Any, Any, Any], state: State) -
         connection: AsyncConnection | None = None
         try:
             connection = await replica.engine.connect()
-            driver = await _driver(connection)
+            driver = await driver_of(connection)
             reached = await replicas.reached(replica, driver)
             if wanted is None or reached >= wanted or await replicas.wait_for(replica, driver, wanted, deadline):
                 served(request, "replica", "lsn-reached" if wanted is not None else "usable")
@@ -183,7 +183,8 @@ async def _open_read_connection(request: Request[Any, Any, Any], state: State) -
     return await primary.connect()
 
 
-async def _driver(connection: AsyncConnection) -> asyncpg.Connection:
+async def driver_of(connection: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy one, for queries sent without the ORM."""
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     if not isinstance(driver, asyncpg.Connection):
@@ -222,7 +223,7 @@ async def provide_pg(request: Request[Any, Any, Any], state: State) -> AsyncGene
     snapshot: the data version an answer's ETag is made of and the data it shows come from the same moment, also
     on a replica that keeps replaying the primary's writes meanwhile."""
     async with read_connection(request, state) as connection:
-        driver = await _driver(connection)
+        driver = await driver_of(connection)
         snapshot = driver.transaction(isolation="repeatable_read", readonly=True)
         await snapshot.start()
         driver.add_query_logger(log_raw_query)
