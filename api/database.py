@@ -55,6 +55,8 @@ def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], A
                 ],
                 settings=settings,
             )
+            for replica in replicas.replicas:
+                instrument_engine(replica.engine, pool_gauges=False)
             await replicas.check()
             replicas.task = asyncio.get_running_loop().create_task(replicas.run())
         app.state.replicas = replicas

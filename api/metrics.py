@@ -81,8 +81,8 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def instrument_engine(engine: AsyncEngine) -> None:
-    """Time every statement of SQLAlchemy sessions and follow the pool's use."""
+def instrument_engine(engine: AsyncEngine, *, pool_gauges: bool = True) -> None:
+    """Time every statement of SQLAlchemy sessions and follow the pool's use (the primary's: ``pool_gauges``)."""
     sync_engine = engine.sync_engine
     pool = sync_engine.pool
 
@@ -95,6 +95,9 @@ def instrument_engine(engine: AsyncEngine) -> None:
         started = conn.info.get(STARTED)
         if started:
             ORM_QUERY_SECONDS.observe(time.perf_counter() - started.pop())
+
+    if not pool_gauges:
+        return
 
     def pool_state(*_: Any) -> None:  # noqa: ANN401
         POOL_CONNECTIONS.labels(state="size").set(pool.size())  # type: ignore[attr-defined]
