@@ -147,7 +147,8 @@ async def _open_read_connection(request: Request[Any, Any, Any], state: State) -
     A GET or HEAD reads from a usable replica (``api.replicas``): one that answers (its reached LSN, asked on
     the connection the request will use, doubles as the check that the connection works) and, when the request
     carries a write's LSN, has replayed it or does within ``replica_lsn_wait``. A replica that fails here is
-    marked down and the next one, or the primary, answers.
+    marked down and the next one, or the primary, answers; one whose pool has no connection free in time stays
+    in use, but this read goes elsewhere.
     """
     primary: AsyncEngine = state.engine
     replicas: ReplicaSet | None = state.get("replicas")
@@ -174,11 +175,14 @@ async def _open_read_connection(request: Request[Any, Any, Any], state: State) -
                 if connection is not None:
                     await connection.close()
                 raise
-            if connection is not None:
-                await connection.invalidate(exc)
-            await replica.engine.dispose(close=False)
-            replicas.mark_down(replica, exc)
-            reason = "replica-failed"
+            if needs_fresh_pool(exc):  # gone, refusing or not answering: not until a check reaches it again
+                if connection is not None:
+                    await connection.invalidate(exc)
+                await replica.engine.dispose(close=False)
+                replicas.mark_down(replica, exc)
+                reason = "replica-failed"
+            else:  # its pool is saturated: this read goes elsewhere, the replica stays in use
+                reason = "replica-busy"
         if connection is not None:
             await connection.close()
     served(request, "primary", reason)

@@ -19,18 +19,22 @@ import httpx
 from api.auth import generate_key
 from tests.conftest import running_server
 from tests.integration.replicas.conftest import DATABASE, Cluster, StreamingPair
+from tests.integration.resilience.test_database_freeze import frozen
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,giorgia-meloni&as_of=2025-06-01&policies=uk-albania-strategic-partnership"
 ACTOR = "/v1/actors/edi-rama"
 LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
 
 
-def serving_env(pair: StreamingPair, *, max_lag: float, lsn_wait: float = 0.2) -> dict[str, str]:
+def serving_env(
+    pair: StreamingPair, *, max_lag: float, lsn_wait: float = 0.2, connect_timeout: float = 3
+) -> dict[str, str]:
     return {
         "DATABASE_READ_URL": pair.replica.url(),
         "POSITIONS_REPLICA_MAX_LAG": str(max_lag),
         "POSITIONS_REPLICA_CHECK_INTERVAL": "0.1",
         "POSITIONS_REPLICA_LSN_WAIT": str(lsn_wait),
+        "POSITIONS_DB_CONNECT_TIMEOUT": str(connect_timeout),
     }
 
 
@@ -158,10 +162,10 @@ async def test_a_read_carrying_the_writes_lsn_sees_the_write(
     replicated_url: str, streaming_pair: StreamingPair
 ) -> None:
     key = await editor_key(replicated_url)
-    # Replay each commit 100 ms after it was made: less than the read's 200 ms wait for the LSN.
-    await reload_with(streaming_pair.replica, "recovery_min_apply_delay = '100ms'")
+    # Replay each commit 300 ms after it was made: less than the read's wait for the LSN (1 s here).
+    await reload_with(streaming_pair.replica, "recovery_min_apply_delay = '300ms'")
     try:
-        async with app_over(replicated_url, streaming_pair, max_lag=30, lsn_wait=0.2) as clients:
+        async with app_over(replicated_url, streaming_pair, max_lag=30, lsn_wait=1.0) as clients:
             writer, anonymous = clients(), clients()
             assert read_from(await eventually_read_from(anonymous, ACTOR, "replica")) == "replica"
 
@@ -193,7 +197,7 @@ async def test_a_read_carrying_the_writes_lsn_sees_the_write(
             assert written.status_code == 201, written.text
             assert (own.status_code, read_from(own)) == (200, "primary")
             assert own.json()["position"] == 2
-            assert waited < 1.5  # the bounded wait (0.2 s), not the replica's delay
+            assert waited < 1.5  # the bounded wait (0.2 s), not the replica's 2 s delay
     finally:
         await reload_with(streaming_pair.replica, "recovery_min_apply_delay = 0")
     await streaming_pair.caught_up()
@@ -215,6 +219,26 @@ async def test_a_stopped_replica_sends_reads_to_the_primary_and_is_read_again_on
         assert [r.status_code for r in during] == [200] * 5
         assert {read_from(r) for r in during} == {"primary"}
         back = await eventually_read_from(reader, COMPARE, "replica")
+        assert (back.status_code, read_from(back)) == (200, "replica")
+
+
+async def test_a_frozen_replica_costs_one_bounded_wait_then_the_primary_answers(
+    replicated_url: str, streaming_pair: StreamingPair
+) -> None:
+    """SIGSTOP of the standby (a frozen host: connections stay open, nothing answers)."""
+    async with app_over(replicated_url, streaming_pair, max_lag=30, connect_timeout=1) as clients:
+        reader = clients()
+        assert read_from(await eventually_read_from(reader, ACTOR, "replica")) == "replica"
+
+        with frozen(streaming_pair.replica.pgdata):
+            started = time.monotonic()
+            during = [await reader.get(path) for path in (ACTOR, COMPARE, ACTOR, COMPARE)]
+            elapsed = time.monotonic() - started
+
+        assert [r.status_code for r in during] == [200] * 4
+        assert {read_from(r) for r in during} == {"primary"}
+        assert elapsed < 3.5  # at most one wait for the replica's answer (1 s here), not one per request
+        back = await eventually_read_from(reader, ACTOR, "replica")
         assert (back.status_code, read_from(back)) == (200, "replica")
 
 
