@@ -43,6 +43,8 @@ TRANSACTION_CONTROL = {"BEGIN;", "ROLLBACK;", "COMMIT;", SNAPSHOT_BEGIN}
 
 def queries_only(statements: list[str]) -> list[str]:
     return [statement for statement in statements if statement not in TRANSACTION_CONTROL]
+
+
 ASYNCPG_QUERY_METHODS = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchmany")
 
 
