@@ -27,6 +27,7 @@ from api.middleware import add_response_headers, check_request, request_context_
 from api.migrations import head_revision
 from api.openapi import enrich, openapi_config
 from api.policies.routes import PolicyController, TopicController
+from api.replicas import replica_headers
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.sources.routes import SourceController
@@ -67,7 +68,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size), imports_lifespan()],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware, prometheus_config().middleware],
-        before_send=[add_response_headers],
+        before_send=[add_response_headers, replica_headers],
         before_request=check_request,
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"]),

@@ -1,17 +1,20 @@
 """Engine lifecycle and the per-request session dependency."""
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import asyncpg
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from api.metrics import instrument_engine, log_raw_query
+from api.replicas import READ_METHODS, Replica, ReplicaSet, label_of, requested_lsn, served
 from api.settings import Settings
 from db.engine import Timeouts, make_engine, make_sessionmaker
 
@@ -27,9 +30,11 @@ def api_timeouts(settings: Settings) -> Timeouts:
 
 
 def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """Create the engine when the app starts and dispose of it when the app stops.
+    """Create the engines when the app starts (the primary's, and one per read replica) and dispose of them when
+    it stops.
 
-    The time limits come from the app's settings (``app.state.settings``).
+    The time limits and the replicas (``DATABASE_READ_URL``) come from the app's settings (``app.state.settings``);
+    with replicas, a first check runs before the app serves, then one every ``replica_check_interval``.
     """
 
     @asynccontextmanager
@@ -40,9 +45,26 @@ def engine_lifespan(database_url: str, pool_size: int) -> Callable[[Litestar], A
         instrument_engine(engine)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        replicas = None
+        if settings is not None and settings.database_read_urls:
+            replicas = ReplicaSet(
+                primary_url=database_url,
+                replicas=[
+                    Replica(url, label_of(url), make_engine(url, pool_size=pool_size, timeouts=timeouts))
+                    for url in settings.database_read_urls
+                ],
+                settings=settings,
+            )
+            for replica in replicas.replicas:
+                instrument_engine(replica.engine, pool_gauges=False)
+            await replicas.check()
+            replicas.task = asyncio.get_running_loop().create_task(replicas.run())
+        app.state.replicas = replicas
         try:
             yield
         finally:
+            if replicas is not None:
+                await replicas.close()
             await engine.dispose()
 
     return lifespan
@@ -112,37 +134,114 @@ def needs_fresh_pool(exc: BaseException) -> bool:
     return is_connection_error(exc)
 
 
-async def drop_pool_if_server_gone(state: State, exc: BaseException) -> None:
-    """After ``exc``: when the server may have gone away, give later requests a fresh pool."""
+async def drop_pool_if_server_gone(state: State, exc: BaseException, engine: AsyncEngine | None = None) -> None:
+    """After ``exc``: when the server may have gone away, give later requests a fresh pool (of ``engine``, by
+    default the primary's)."""
     if needs_fresh_pool(exc):
-        await state.engine.dispose(close=False)
+        await (engine or state.engine).dispose(close=False)
 
 
-async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """One session per request; read handlers never commit, write handlers use ``session.begin()``."""
-    async with state.sessionmaker() as session:
+async def _open_read_connection(request: Request[Any, Any, Any], state: State) -> AsyncConnection:
+    """A connection for this request: the primary's for writes and when no replica suits, else a replica's.
+
+    A GET or HEAD reads from a usable replica (``api.replicas``): one that answers (its reached LSN, asked on
+    the connection the request will use, doubles as the check that the connection works) and, when the request
+    carries a write's LSN, has replayed it or does within ``replica_lsn_wait``. A replica that fails here is
+    marked down and the next one, or the primary, answers; one whose pool has no connection free in time stays
+    in use, but this read goes elsewhere.
+    """
+    primary: AsyncEngine = state.engine
+    replicas: ReplicaSet | None = state.get("replicas")
+    if replicas is None or request.method not in READ_METHODS:
+        return await primary.connect()
+    settings: Settings = state.settings
+    wanted = requested_lsn(request)
+    deadline = asyncio.get_running_loop().time() + settings.replica_lsn_wait
+    tried: list[Replica] = []
+    reason = "no-usable-replica"
+    while (replica := replicas.pick(wanted, tried)) is not None:
+        tried.append(replica)
+        connection: AsyncConnection | None = None
         try:
+            connection = await replica.engine.connect()
+            driver = await driver_of(connection)
+            reached = await replicas.reached(replica, driver)
+            if wanted is None or reached >= wanted or await replicas.wait_for(replica, driver, wanted, deadline):
+                served(request, "replica", "lsn-reached" if wanted is not None else "usable")
+                return connection
+            reason = "replica-behind-lsn"
+        except Exception as exc:
+            if not is_connection_error(exc):
+                if connection is not None:
+                    await connection.close()
+                raise
+            if needs_fresh_pool(exc):  # gone, refusing or not answering: not until a check reaches it again
+                if connection is not None:
+                    await connection.invalidate(exc)
+                await replica.engine.dispose(close=False)
+                replicas.mark_down(replica, exc)
+                reason = "replica-failed"
+            else:  # its pool is saturated: this read goes elsewhere, the replica stays in use
+                reason = "replica-busy"
+        if connection is not None:
+            await connection.close()
+    served(request, "primary", reason)
+    return await primary.connect()
+
+
+async def driver_of(connection: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy one, for queries sent without the ORM."""
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if not isinstance(driver, asyncpg.Connection):
+        raise TypeError(f"not an asyncpg connection: {driver!r}")
+    return driver
+
+
+@asynccontextmanager
+async def read_connection(request: Request[Any, Any, Any], state: State) -> AsyncIterator[AsyncConnection]:
+    """The request's one connection, on the server ``_open_read_connection`` chose; failures that mean the server
+    went away drop that server's pool."""
+    connection = await _open_read_connection(request, state)
+    try:
+        yield connection
+    except BaseException as exc:
+        if needs_fresh_pool(exc):  # the server went away: this connection is dead too
+            await connection.invalidate(exc if isinstance(exc, Exception) else None)
+        await drop_pool_if_server_gone(state, exc, connection.engine)
+        raise
+    finally:
+        await connection.close()
+
+
+async def provide_session(request: Request[Any, Any, Any], state: State) -> AsyncGenerator[AsyncSession, None]:
+    """One session per request. A read's (GET, HEAD) is one read-only snapshot (``REPEATABLE READ``), on a replica
+    or the primary; write handlers take ``write`` (``api.writing``) instead, always on the primary."""
+    async with read_connection(request, state) as connection:
+        if request.method in READ_METHODS:
+            await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        async with AsyncSession(bind=connection, expire_on_commit=False) as session:
             yield session
-        except BaseException as exc:
-            await drop_pool_if_server_gone(state, exc)
-            raise
 
 
-async def provide_pg(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    """The raw asyncpg connection of a pooled SQLAlchemy connection, for the hot comparison queries."""
-    async with state.engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver: asyncpg.Connection = raw.driver_connection
+async def provide_pg(request: Request[Any, Any, Any], state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """The raw asyncpg connection of a pooled connection, for the hot comparison queries, inside one read-only
+    snapshot: the data version an answer's ETag is made of and the data it shows come from the same moment, also
+    on a replica that keeps replaying the primary's writes meanwhile."""
+    async with read_connection(request, state) as connection:
+        driver = await driver_of(connection)
+        snapshot = driver.transaction(isolation="repeatable_read", readonly=True)
+        await snapshot.start()
         driver.add_query_logger(log_raw_query)
         try:
             yield driver
-        except BaseException as exc:
-            if needs_fresh_pool(exc):  # the server went away: this connection is dead too
-                await connection.invalidate(exc if isinstance(exc, Exception) else None)
-            await drop_pool_if_server_gone(state, exc)
-            raise
         finally:
             driver.remove_query_logger(log_raw_query)
+            try:
+                await snapshot.rollback()
+            except Exception:  # noqa: BLE001  (never hand the pool a connection with a transaction open)
+                if not connection.invalidated:
+                    await connection.invalidate()
 
 
 Session = NamedDependency[AsyncSession]

@@ -8,6 +8,9 @@
   and checkin.
 - `positions_db_query_seconds{path="orm"|"raw"}` (histogram): the time of each database statement, through
   SQLAlchemy sessions (`orm`) or the raw asyncpg connection of the comparison queries (`raw`).
+- `positions_db_reads_total{served_by="primary"|"replica", reason}`: where reads went and why (with
+  `DATABASE_READ_URL`, see `api.replicas`); `positions_db_replica_lag_seconds{replica}` and
+  `positions_db_replica_usable{replica}`: each replica as the last check found it.
 
 Several worker processes share their metrics when `PROMETHEUS_MULTIPROC_DIR` names an empty directory writable
 by all of them (prometheus_client's multiprocess mode; set it before the server starts): `/metrics` then sums
@@ -38,6 +41,23 @@ DB_QUERY_SECONDS = Histogram(
     ["path"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+DB_READS = Counter(
+    "positions_db_reads",
+    "Reads (GET and HEAD handlers) by the server that answered them and why it was chosen.",
+    ["served_by", "reason"],
+)
+REPLICA_LAG_SECONDS = Gauge(
+    "positions_db_replica_lag_seconds",
+    "How far behind the primary each read replica was at its last check (-1: unknown).",
+    ["replica"],
+    multiprocess_mode="max",
+)
+REPLICA_USABLE = Gauge(
+    "positions_db_replica_usable",
+    "1 when the replica answers and is within the lag bound, so reads go to it; 0 otherwise.",
+    ["replica"],
+    multiprocess_mode="min",
+)
 RAW_QUERY_SECONDS = DB_QUERY_SECONDS.labels(path="raw")
 ORM_QUERY_SECONDS = DB_QUERY_SECONDS.labels(path="orm")
 STARTED = "positions_query_started"
@@ -61,8 +81,8 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def instrument_engine(engine: AsyncEngine) -> None:
-    """Time every statement of SQLAlchemy sessions and follow the pool's use."""
+def instrument_engine(engine: AsyncEngine, *, pool_gauges: bool = True) -> None:
+    """Time every statement of SQLAlchemy sessions and follow the pool's use (the primary's: ``pool_gauges``)."""
     sync_engine = engine.sync_engine
     pool = sync_engine.pool
 
@@ -75,6 +95,9 @@ def instrument_engine(engine: AsyncEngine) -> None:
         started = conn.info.get(STARTED)
         if started:
             ORM_QUERY_SECONDS.observe(time.perf_counter() - started.pop())
+
+    if not pool_gauges:
+        return
 
     def pool_state(*_: Any) -> None:  # noqa: ANN401
         POOL_CONNECTIONS.labels(state="size").set(pool.size())  # type: ignore[attr-defined]

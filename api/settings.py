@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.embedded import DEFAULT_PGDATA
+from db.engine import asyncpg_url
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -39,6 +40,12 @@ class Settings:
     cdn_max_age: int = 5
     cdn_stale_while_revalidate: int = 60
     cdn_stale_if_error: int = 86400
+    # Read replicas (api.replicas): ``DATABASE_READ_URL``, the longest lag a replica may have and still answer reads,
+    # how often each process checks it, and how long a read carrying a write's LSN waits for a replica to reach it.
+    database_read_urls: tuple[str, ...] = ()
+    replica_max_lag: float = 5.0
+    replica_check_interval: float = 0.5
+    replica_lsn_wait: float = 0.2
 
     @classmethod
     def from_env(cls, database_url: str) -> "Settings":
@@ -59,6 +66,10 @@ class Settings:
             cdn_max_age=int(os.environ.get("POSITIONS_CDN_MAX_AGE", "5")),
             cdn_stale_while_revalidate=int(os.environ.get("POSITIONS_CDN_STALE_WHILE_REVALIDATE", "60")),
             cdn_stale_if_error=int(os.environ.get("POSITIONS_CDN_STALE_IF_ERROR", "86400")),
+            database_read_urls=tuple(asyncpg_url(url) for url in _split(os.environ.get("DATABASE_READ_URL", ""))),
+            replica_max_lag=float(os.environ.get("POSITIONS_REPLICA_MAX_LAG", "5")),
+            replica_check_interval=float(os.environ.get("POSITIONS_REPLICA_CHECK_INTERVAL", "0.5")),
+            replica_lsn_wait=float(os.environ.get("POSITIONS_REPLICA_LSN_WAIT", "0.2")),
         )
 
 

@@ -4,9 +4,11 @@ In this order, so that nothing holds a database connection while waiting on the 
 the key is present (401) → the body is read and validated (400/413/415/422) → `If-Match` is present (428)
 → on the request's one session, the key is checked and the write counted (401/403/429, committed on its own)
 → one transaction, with the key's name as the author, around the handler → commit, before the response is
-sent. A connection lost during the commit is a 503 that says the outcome is unknown.
+sent. A connection lost during the commit is a 503 that says the outcome is unknown. After the commit, its LSN
+(for read-your-writes on read replicas, ``api.replicas``). Always on the primary (``DATABASE_URL``).
 """
 
+import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -23,6 +25,9 @@ from api.database import drop_pool_if_server_gone, is_connection_error
 from api.endpoints import endpoint_of
 from api.errors import WriteOutcomeUnknown
 from api.preconditions import required_if_match
+from api.replicas import COMMIT_LSN_SQL
+
+log = logging.getLogger("positions.writes")
 
 Body = TypeVar("Body", bound=msgspec.Struct)
 
@@ -59,6 +64,7 @@ async def provide_write(request: Request[Any, Any, Any], state: State) -> AsyncG
                 await set_author(session, editor)
                 yield WriteContext(session=session, editor=editor, request=request, data=data, if_match=if_match)
                 committing = True
+            await _record_commit_lsn(request, session)
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
@@ -74,6 +80,17 @@ async def provide_write(request: Request[Any, Any, Any], state: State) -> AsyncG
                     f"have been stored; {retry}."
                 ) from exc
             raise
+
+
+async def _record_commit_lsn(request: Request[Any, Any, Any], session: AsyncSession) -> None:
+    """After the commit: its LSN, for the answer's ``Positions-LSN`` header and cookie (read-your-writes on
+    replicas, ``api.replicas``). One statement outside any transaction; if it fails the write still stands."""
+    try:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        request.state.commit_lsn = await raw.driver_connection.fetchval(COMMIT_LSN_SQL)  # type: ignore[union-attr]
+    except Exception:
+        log.warning("could not read the commit's LSN", exc_info=True)
 
 
 Write = NamedDependency[WriteContext]

@@ -48,6 +48,9 @@ class Timeouts:
 # mixed soak").
 STATEMENT_CACHE_SIZE = 20
 
+# How the app's connections name themselves in the server's `pg_stat_activity` (on the primary and on replicas).
+APPLICATION_NAME = "positions"
+
 
 def _milliseconds(seconds: float) -> str:
     return str(max(1, round(seconds * 1000)))
@@ -69,7 +72,7 @@ def make_engine(url: str, *, pool_size: int = 16, echo: bool = False, timeouts: 
     Statement caches: ``STATEMENT_CACHE_SIZE`` per connection in both the dialect and asyncpg.
     """
     limits = timeouts or Timeouts()
-    server_settings = {"plan_cache_mode": "force_custom_plan"}
+    server_settings = {"plan_cache_mode": "force_custom_plan", "application_name": APPLICATION_NAME}
     connect_args: dict[str, Any] = {
         "server_settings": server_settings,
         "timeout": limits.connect,

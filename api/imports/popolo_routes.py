@@ -1,11 +1,12 @@
 """GET /v1/export/popolo: the dataset's persons, organizations and memberships as Popolo JSON."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from api.database import driver_of, read_connection
 from api.imports.popolo import DEFAULT_SCHEME, PopoloExport, export_popolo
 from api.openapi import problem_responses
 
@@ -22,6 +23,7 @@ class PopoloExportController(Controller):
     )
     async def export(
         self,
+        request: Request[Any, Any, Any],
         state: State,
         scheme: Annotated[
             str,
@@ -37,6 +39,5 @@ class PopoloExportController(Controller):
         its `organization_id`, a title ending `(post: …)` gives `post_id`, and a party role titled "Member" over
         exactly the dates of another role of the person is written as that membership's `on_behalf_of_id`.
         `positions import popolo FILE` loads such a file."""
-        async with state.engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            return await export_popolo(raw.driver_connection, scheme)
+        async with read_connection(request, state) as connection:
+            return await export_popolo(await driver_of(connection), scheme)

@@ -24,6 +24,7 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from api.auth import authenticate, bearer_token
+from api.database import driver_of, read_connection
 from api.endpoints import endpoint
 from api.errors import InvalidField, UnknownSlugs, Unprocessable, UnsupportedMediaType
 from api.imports.export import export_bundle
@@ -32,6 +33,7 @@ from api.imports.jobs import create_pending_job, fail_interrupted_jobs, import_n
 from api.imports.schemas import ImportReport, ImportState
 from api.openapi import WRITE_SECURITY, problem_responses
 from api.params import AsRecorded, recorded_at
+from api.replicas import COMMIT_LSN_SQL
 from api.settings import Settings
 from db.engine import plain_url
 from db.enums import KeyScope
@@ -181,6 +183,8 @@ class ImportController(Controller):
                     partial=partial,
                     dry_run=dry_run,
                 )
+                if not dry_run:  # read-your-writes on read replicas (api.replicas)
+                    request.state.commit_lsn = await conn.fetchval(COMMIT_LSN_SQL)
             finally:
                 await conn.close()
         except ImportRejected as rejected:
@@ -263,9 +267,8 @@ class ExportController(Controller):
             compressor = zlib.compressobj(wbits=31) if gzip else None
             buffer: list[bytes] = []
             size = 0
-            async with state.engine.connect() as connection:
-                raw = await connection.get_raw_connection()
-                async for line in export_bundle(raw.driver_connection, moment):
+            async with read_connection(request, state) as connection:
+                async for line in export_bundle(await driver_of(connection), moment):
                     buffer.append(line)
                     size += len(line)
                     if size >= SPOOL_CHUNK // 4:
