@@ -99,7 +99,7 @@ async def run(url: str, repeat: int) -> None:
 
         parties = [row["id"] for row in await connection.fetch("SELECT id FROM actor WHERE kind = 'party' ORDER BY id")]
 
-        async def compare_parties(count: int) -> Callable[[int], Awaitable[int]]:
+        def compare_parties(count: int) -> Callable[[int], Awaitable[int]]:
             async def run_one(i: int) -> int:
                 chosen = rng.sample(parties, count)
                 found_parties = await queries.party_members(connection, chosen, LAST_DAY)
@@ -128,8 +128,8 @@ async def run(url: str, repeat: int) -> None:
             ("position matrix, built once per data version and day", matrix),
             ("alignment list of one actor, from the kept matrix", alignment),
             ("policy positions ranked by strongest support", ranked),
-            ("compare/parties, 2 parties (members' stances rolled up)", await compare_parties(2)),
-            ("compare/parties, 10 parties", await compare_parties(10)),
+            ("compare/parties, 2 parties (members' stances rolled up)", compare_parties(2)),
+            ("compare/parties, 10 parties", compare_parties(10)),
             ("policy positions grouped by party (every party)", grouped),
             ("reference: compare/actors of two actors (effective stances)", pair),
         ):
