@@ -8,6 +8,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from api.docs_pages import docs_render_plugins
 from api.endpoints import READ_ONLY, Endpoint
 from api.errors import PROBLEM_MEDIA_TYPE, Problem
+from api.stances import jsonld
 
 PROBLEM_DESCRIPTIONS = {
     400: "Bad request: a parameter is malformed or out of range; `errors` names each one.",
@@ -170,6 +171,34 @@ def _document_csv_and_caching(document: dict[str, Any], endpoints: dict[str, End
         )
 
 
+ALTERNATIVE_REPRESENTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    jsonld.MEDIA_TYPE: (jsonld.SCHEMA_NAME, jsonld.OPENAPI_SCHEMA),
+}
+SUPPORTING_SCHEMAS: dict[str, dict[str, Any]] = {jsonld.NODE_SCHEMA_NAME: jsonld.NODE_SCHEMA}
+"""Media types an operation may declare in `endpoint(also=...)`, with the named schema each answer has."""
+
+
+def _document_alternative_representations(document: dict[str, Any], endpoints: dict[str, Endpoint]) -> None:
+    """An operation that also answers another media type (JSON-LD) lists it beside JSON, with its own schema."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for path_item in document.get("paths", {}).values():
+        operation = path_item.get("get")
+        spec = endpoints.get(operation.get("operationId", "")) if operation else None
+        if operation is None or spec is None:
+            continue
+        for media_type in spec.also:
+            name, schema = ALTERNATIVE_REPRESENTATIONS[media_type]
+            schemas[name] = schema
+            schemas.update(SUPPORTING_SCHEMAS)
+            ok = operation["responses"]["200"]
+            ok["content"][media_type] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
+            ok["description"] = f"As JSON, or as `{media_type}` when the request's `Accept` asks for it."
+            ok.setdefault("headers", {})["Vary"] = {
+                "description": "`Accept`: the representation depends on it.",
+                "schema": {"type": "string"},
+            }
+
+
 IDEMPOTENCY_KEY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -241,3 +270,4 @@ def enrich(document: dict[str, Any], endpoints: dict[str, Endpoint]) -> None:
     _name_record_snapshots(document)
     _describe_components(document)
     _document_csv_and_caching(document, endpoints)
+    _document_alternative_representations(document, endpoints)

@@ -18,6 +18,51 @@ from db.enums import ActorKind, DatePrecision, EvidenceKind
 
 MEDIA_TYPE = "application/ld+json"
 CONTEXT = "https://schema.org"
+SCHEMA_NAME = "StanceJsonLd"
+"""The OpenAPI component naming the JSON-LD representation (a second media type of `getStance`)."""
+OPENAPI_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "A stance as schema.org JSON-LD: `@context` is `https://schema.org` and `@graph` holds a `Claim` for the "
+        "position, a `Quotation` per direct quote (`spokenByCharacter`, `isPartOf`, `dateCreated`), a `CreativeWork` "
+        "with a `genre` for other evidence, the actors (`Person`/`Organization`), the policy (`Thing`) and each "
+        "source (`NewsArticle`). Nodes refer to each other by `@id`, which is the node's URL in this API."
+    ),
+    "required": ["@context", "@graph"],
+    "properties": {
+        "@context": {"type": "string", "description": f"Always `{CONTEXT}`.", "example": CONTEXT},
+        "@graph": {"type": "array", "items": {"$ref": "#/components/schemas/JsonLdNode"}},
+    },
+    "example": {
+        "@context": CONTEXT,
+        "@graph": [
+            {
+                "@id": "https://positions.example/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15",
+                "@type": "Claim",
+                "text": "Rejects hosting UK return hubs in Albania.",
+                "author": {"@id": "https://positions.example/v1/actors/edi-rama"},
+                "about": {"@id": "https://positions.example/v1/policies/uk-return-hubs"},
+                "dateCreated": "2025-05-15",
+            },
+            {
+                "@id": "https://positions.example/v1/evidence/e-1",
+                "@type": "Quotation",
+                "text": "Albania will not be a hub for any country's returns.",
+                "spokenByCharacter": {"@id": "https://positions.example/v1/actors/edi-rama"},
+                "isPartOf": {"@id": "https://positions.example/v1/sources/s-1"},
+                "dateCreated": "2025-05-15",
+            },
+        ],
+    },
+}
+NODE_SCHEMA_NAME = "JsonLdNode"
+NODE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One node of a JSON-LD graph: its URL (`@id`), its schema.org type and that type's properties.",
+    "required": ["@id", "@type"],
+    "properties": {"@id": {"type": "string", "format": "uri"}, "@type": {"type": "string"}},
+    "additionalProperties": True,
+}
 GENRES = {
     EvidenceKind.PARAPHRASE: "paraphrase",
     EvidenceKind.REPORTED_ACTION: "reported action",

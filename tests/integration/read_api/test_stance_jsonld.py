@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -118,3 +119,17 @@ async def test_a_month_precise_stance_is_dated_to_its_month_not_an_invented_day(
     base = str(response.url).split("/v1/")[0]
     claim = expand(response.json())[f"{base}/v1/stances/{monthly['slug']}"]
     assert value(claim, "dateCreated") == monthly["stated_on"][:7]
+
+
+async def test_the_openapi_document_lists_json_ld_beside_json_with_a_named_schema(client: Client) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    content = document["paths"]["/v1/stances/{slug}"]["get"]["responses"]["200"]["content"]
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/StanceWithEvidence"}
+    assert content["application/ld+json"]["schema"] == {"$ref": "#/components/schemas/StanceJsonLd"}
+    schema = {"$ref": "#/components/schemas/StanceJsonLd", "components": document["components"]}
+    example = document["components"]["schemas"]["StanceJsonLd"]["example"]
+    answer = (await client.get("/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15", headers=LD)).json()
+    jsonschema_rs.validate(schema, answer)
+    jsonschema_rs.validate(schema, example)
+    example_types = [types(node) for node in jsonld.expand(example, {"documentLoader": offline_loader})]
+    assert example_types == [{"Claim"}, {"Quotation"}]
