@@ -31,6 +31,7 @@ from api.replicas import replica_headers
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.sources.routes import SourceController
+from api.stances.page import StancePageController
 from api.stances.routes import StanceController
 from api.writing import provide_write
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> Litestar:
             PopoloExportController,
             IntakeController,
             MetricsController,
+            StancePageController,
             create_static_files_router(
                 path="/dashboard", directories=[DASHBOARD_DIR], html_mode=True, include_in_schema=False
             ),

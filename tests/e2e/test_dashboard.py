@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+import json
 import re
 
 import httpx
@@ -459,3 +460,27 @@ async def test_offices_as_their_holders_show_the_prime_minister_of_the_day(page:
     )
     assert "attribution=holder" in page.url
     await shots.take()
+
+
+async def test_a_cell_links_to_the_stance_page_which_embeds_its_json_ld(page: Page, shots: Screenshots) -> None:
+    await page.goto(COMPARE_PERMALINK)
+    rama = policy_row(page, "compare-actors", RETURN_HUBS).locator('td[data-actor="edi-rama"]')
+    await rama.get_by_role("link", name="Stance page").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Edi Rama on {RETURN_HUBS}")
+    assert page.url.endswith("/dashboard/stances/edi-rama-on-uk-return-hubs-2025-05-15")
+    await expect(page.locator(".badge.position")).to_have_text(UNCLEAR)
+    quote = page.locator("li.evidence").filter(has_text="marriage with Italy").first
+    await expect(quote.locator("blockquote")).to_have_text("“I remain faithful to my marriage with Italy”")
+    await expect(quote.locator(".cite")).to_contain_text("Starmer makes first official visit to Albania")
+
+    graph = json.loads(await page.locator('script[type="application/ld+json"]').text_content() or "{}")["@graph"]
+    claim = next(node for node in graph if node["@type"] == "Claim")
+    assert claim["@id"].endswith("/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15")
+    quotations = [node for node in graph if node["@type"] == "Quotation"]
+    assert "I remain faithful to my marriage with Italy" in [node["text"] for node in quotations]
+    assert all(node["spokenByCharacter"]["@id"].endswith("/v1/actors/edi-rama") for node in quotations)
+    await shots.take()
+
+    await page.get_by_role("link", name=f"Timeline of {RETURN_HUBS}").click()
+    await expect(page.get_by_role("heading", name="Policy timeline", level=1)).to_be_visible()

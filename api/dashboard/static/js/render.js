@@ -169,7 +169,20 @@ export function stanceContent(stance, actorName, emptyText = NO_STANCE) {
     ),
     h("p", { class: "stance-summary" }, stance.summary),
     evidenceList(stance.evidence, actorName),
+    stancePageLink(stance),
   ];
+}
+
+const IN_FRAME = window.self !== window.top;
+
+/** The stance's own page (server-rendered, with its schema.org JSON-LD); from an embed it opens a new tab. */
+function stancePageLink(stance) {
+  const href = new URL(`stances/${encodeURIComponent(stance.slug)}`, DASHBOARD_BASE).toString();
+  return h(
+    "p",
+    { class: "stance-page-link" },
+    h("a", { href, target: IN_FRAME ? "_blank" : null, rel: IN_FRAME ? "noopener" : null }, "Stance page"),
+  );
 }
 
 export function emptyState(text, hint) {
