@@ -1,7 +1,7 @@
 """Arrange effective stances into the comparison responses."""
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import combinations
 
@@ -40,7 +40,14 @@ from api.comparisons.schemas import (
     PositionOrder,
 )
 from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
-from api.comparisons.strength import StrengthLabel, agreement_strength
+from api.comparisons.strength import (
+    ORDER,
+    EvidenceStrength,
+    StrengthLabel,
+    agreement_strength,
+    combined_label,
+    score_strength,
+)
 from api.refs import ActorRef, PolicyRef
 
 
@@ -98,10 +105,12 @@ def _matrix(
     size = len(slugs)
     scores: list[list[float | None]] = [[1.0 if i == j else None for j in range(size)] for i in range(size)]
     counts = [[own_counts[i] if i == j and own_counts else 0 for j in range(size)] for i in range(size)]
+    strengths: list[list[StrengthLabel | None]] = [[None] * size for _ in range(size)]
     for (i, j), pair in zip(pairs, summary, strict=True):
         scores[i][j] = scores[j][i] = pair.score
         counts[i][j] = counts[j][i] = pair.policies_compared
-    return AgreementMatrix(actors=slugs, scores=scores, counts=counts)
+        strengths[i][j] = strengths[j][i] = pair.strength.label
+    return AgreementMatrix(actors=slugs, scores=scores, counts=counts, strengths=strengths)
 
 
 def _counts(kinds: list[ChangeKind]) -> ChangeCounts:
@@ -184,29 +193,38 @@ def policy_family(policy: PolicyRef, rows: list[FamilyRow]) -> PolicyFamily:
 
 
 def actor_alignment(
-    actor: ActorRef, as_of: date, found: list[Alignment], *, min_shared: int, limit: int
+    actor: ActorRef,
+    as_of: date,
+    found: list[Alignment],
+    strength: Callable[[Alignment], EvidenceStrength],
+    *,
+    min_shared: int,
+    limit: int,
 ) -> ActorAlignment:
-    items = [
-        AlignedActor(
+    """The ``limit`` most and least aligned of ``found``; ``strength`` tells what each listed score rests on."""
+    scores = {item.actor_id: round(1 - item.distance / (4 * item.compared), 4) for item in found}
+    most = sorted(found, key=lambda item: (-scores[item.actor_id], -item.compared, item.actor.slug))
+    least = sorted(found, key=lambda item: (scores[item.actor_id], -item.compared, item.actor.slug))
+
+    def listed(item: Alignment) -> AlignedActor:
+        return AlignedActor(
             actor=item.actor,
-            score=round(1 - item.distance / (4 * item.compared), 4),
+            score=scores[item.actor_id],
             policies_compared=item.compared,
             agree=item.agree,
             disagree=item.disagree,
             partial=item.compared - item.agree - item.disagree,
+            strength=strength(item),
         )
-        for item in found
-    ]
-    most = sorted(items, key=lambda item: (-item.score, -item.policies_compared, item.actor.slug))
-    least = sorted(items, key=lambda item: (item.score, -item.policies_compared, item.actor.slug))
+
     return ActorAlignment(
         actor=actor,
         as_of=as_of,
         method=ALIGNMENT_METHOD,
         min_shared=min_shared,
-        actors_compared=len(items),
-        most_aligned=most[:limit],
-        least_aligned=least[:limit],
+        actors_compared=len(found),
+        most_aligned=[listed(item) for item in most[:limit]],
+        least_aligned=[listed(item) for item in least[:limit]],
     )
 
 
@@ -237,6 +255,7 @@ def _roll_up(
     given = [stance for stance in stances if stance is not None]
     numbers = [stance.position for stance in given if stance.position is not None]
     return PartyPosition(
+        strength=score_strength([stance.strength for stance in given]),
         party=party.slug,
         members=len(members),
         members_with_stance=len(given),
@@ -271,6 +290,7 @@ def party_comparison(as_of: date, parties: Parties, found: Found) -> PartyCompar
     slugs = [party.slug for party in parties.refs.values()]
     size = len(slugs)
     distances: list[list[list[float]]] = [[[] for _ in range(size)] for _ in range(size)]
+    labels: list[list[list[StrengthLabel]]] = [[[] for _ in range(size)] for _ in range(size)]
     for row in rows:
         means = [item.mean for item in row.parties]
         for i in range(size):
@@ -278,14 +298,24 @@ def party_comparison(as_of: date, parties: Parties, found: Found) -> PartyCompar
                 a, b = means[i], means[j]
                 if a is not None and b is not None:
                     distances[i][j].append(abs(a - b))
+                    weaker = min(row.parties[i].strength.label, row.parties[j].strength.label, key=ORDER.__getitem__)
+                    labels[i][j].append(weaker)
     scores: list[list[float | None]] = [
         [round(1 - statistics.fmean(cell) / 4, 4) if cell else None for cell in line] for line in distances
     ]
     counts = [[len(cell) for cell in line] for line in distances]
+    strengths: list[list[StrengthLabel | None]] = [
+        [None if i == j else _combined(labels[i][j]) for j in range(size)] for i in range(size)
+    ]
     return PartyComparison(
         as_of=as_of,
         parties=list(parties.refs.values()),
         method=PARTY_METHOD,
         rows=rows,
-        matrix=AgreementMatrix(actors=slugs, scores=scores, counts=counts),
+        matrix=AgreementMatrix(actors=slugs, scores=scores, counts=counts, strengths=strengths),
     )
+
+
+def _combined(labels: list[StrengthLabel]) -> StrengthLabel:
+    weak = labels.count(StrengthLabel.WEAK)
+    return combined_label(len(labels), weak, labels.count(StrengthLabel.STRONG))

@@ -22,6 +22,16 @@ from api.comparisons.schemas import (
 from api.comparisons.strength import EvidenceStrength
 from db.enums import DatePrecision, EvidenceKind
 
+STRENGTH_COLUMNS = [
+    "strength",
+    "direct_quotes",
+    "paraphrases",
+    "reported_actions",
+    "recorded_votes",
+    "evidence_from",
+    "evidence_to",
+    "newest_evidence_age_days",
+]
 STANCE_COLUMNS = [
     "position",
     "label",
@@ -38,14 +48,7 @@ STANCE_COLUMNS = [
     "source_url",
     "evidence_count",
     "stance_slug",
-    "strength",
-    "direct_quotes",
-    "paraphrases",
-    "reported_actions",
-    "recorded_votes",
-    "evidence_from",
-    "evidence_to",
-    "newest_evidence_age_days",
+    *STRENGTH_COLUMNS,
 ]
 
 
@@ -242,7 +245,7 @@ def policy_changes_csv(changes: PolicyChanges) -> str:
 def actor_alignment_csv(alignment: ActorAlignment) -> str:
     """One row per listed actor: which list (`most_aligned` or `least_aligned`), its rank there, and its score."""
     header = ["actor_slug", "as_of", "list", "rank", "other_actor_slug", "other_actor_name", "other_actor_kind"]
-    header += ["score", "policies_compared", "agree", "disagree", "partial"]
+    header += ["score", "policies_compared", "agree", "disagree", "partial", *STRENGTH_COLUMNS]
     rows: list[list[object]] = [
         [
             alignment.actor.slug,
@@ -257,6 +260,7 @@ def actor_alignment_csv(alignment: ActorAlignment) -> str:
             item.agree,
             item.disagree,
             item.partial,
+            *_strength_cells(item.strength),
         ]
         for name, items in (("most_aligned", alignment.most_aligned), ("least_aligned", alignment.least_aligned))
         for rank, item in enumerate(items, start=1)
@@ -283,7 +287,8 @@ def policy_family_csv(family: PolicyFamily) -> str:
 def party_comparison_csv(comparison: PartyComparison) -> str:
     """One row per policy and party: the members' roll-up and the party's own position."""
     header = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", "members", "members_with_stance"]
-    header += ["mean", "spread", "support", "oppose", "neutral", "no_position", "own_position", "own_label"]
+    header += ["mean", "spread", "support", "oppose", "neutral", "no_position", *STRENGTH_COLUMNS]
+    header += ["own_position", "own_label"]
     names = {party.slug: party.name for party in comparison.parties}
     rows: list[list[object]] = []
     for row in comparison.rows:
@@ -304,6 +309,7 @@ def party_comparison_csv(comparison: PartyComparison) -> str:
                     item.oppose,
                     item.neutral,
                     item.no_position,
+                    *_strength_cells(item.strength),
                     "" if own is None or own.position is None else own.position,
                     "" if own is None else own.label.value,
                 ]

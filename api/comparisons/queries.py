@@ -70,13 +70,22 @@ ORDER BY p.slug, e.as_of, a.slug, ev.id
 )
 
 # Every actor's effective position on every policy as of one day ($1, a one-element array), with the actor's
-# names: the rows of ``position_matrix.PositionMatrix`` (stances without a position are left out).
+# names, the stance's day and its evidence by kind (for evidence strength): the rows of
+# ``position_matrix.PositionMatrix`` (stances without a position are left out).
 ALIGNMENT_MATRIX_SQL = (
     EFFECTIVE_CTE
     + """
-SELECT e.actor_id, e.policy_id, e.position, a.slug, a.name, a.kind
+SELECT e.actor_id, e.policy_id, e.position, e.stated_on, a.slug, a.name, a.kind,
+       k.direct_quote, k.paraphrase, k.reported_action, k.recorded_vote
 FROM effective e
 JOIN {actor} a ON a.id = e.actor_id
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE v.kind = 'direct_quote') AS direct_quote,
+           count(*) FILTER (WHERE v.kind = 'paraphrase') AS paraphrase,
+           count(*) FILTER (WHERE v.kind = 'reported_action') AS reported_action,
+           count(*) FILTER (WHERE v.kind = 'recorded_vote') AS recorded_vote
+    FROM {evidence} v WHERE v.stance_id = e.id
+) k
 WHERE e.position IS NOT NULL
 """
 )

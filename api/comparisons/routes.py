@@ -626,7 +626,14 @@ class ActorAlignmentController(Controller):
             matrices: PositionMatrices = request.app.state.position_matrices
             matrix = await matrices.get(pg, version, day)
             found = matrix.alignments(actor_id, kind=None if kind is None else kind.value, min_shared=min_shared)
-            return build.actor_alignment(actor_ref, day, found, min_shared=min_shared, limit=limit)
+            return build.actor_alignment(
+                actor_ref,
+                day,
+                found,
+                lambda item: matrix.pair_strength(actor_id, item.actor_id),
+                min_shared=min_shared,
+                limit=limit,
+            )
 
         return await respond(
             request,

@@ -9,7 +9,7 @@ from datetime import date
 
 import msgspec
 
-from api.comparisons.strength import STRENGTH_RULE, EvidenceStrength
+from api.comparisons.strength import STRENGTH_RULE, EvidenceStrength, StrengthLabel
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, PositionLabel
 from db.enums import DatePrecision, PolicyRelationKind
@@ -128,11 +128,13 @@ class PairSummary(msgspec.Struct, kw_only=True):
 
 class AgreementMatrix(msgspec.Struct, kw_only=True):
     """Pairwise scores: `scores[i][j]` compares `actors[i]` with `actors[j]`; `counts[i][j]` is how many policies
-    that score rests on. The diagonal holds 1.0 and the number of policies the actor has a position on."""
+    that score rests on and `strengths[i][j]` the evidence strength of that score (as the pair's `strength` says;
+    null on the diagonal). The diagonal holds 1.0 and the number of policies the actor has a position on."""
 
     actors: list[str]
     scores: list[list[float | None]]
     counts: list[list[int]]
+    strengths: list[list[StrengthLabel | None]]
 
 
 class AttributedActor(msgspec.Struct, kw_only=True):
@@ -197,12 +199,15 @@ PARTY_METHOD = (
     "as `own_stance` and not counted with the members'. Two parties agree on a policy as two actors do, on the sign "
     "of their means; their distance is |mean_a - mean_b|, and their score 1 - mean(distance) / 4 over the policies "
     "where both have a mean (the matrix; `counts` is how many policies it rests on, the diagonal how many policies "
-    "the party has a mean on)."
+    "the party has a mean on; `strengths` what each score rests on). "
+    f"{STRENGTH_RULE}"
 )
 
 
 class PartyPosition(msgspec.Struct, kw_only=True, gc=False):
-    """One party on one policy: its members' positions rolled up, and the party's own stance apart."""
+    """One party on one policy: its members' positions rolled up, and the party's own stance apart. `strength`
+    is what the roll-up rests on: its members' stances (the party's own stance apart), labelled by the rule in
+    `method`."""
 
     party: str
     members: int
@@ -213,6 +218,7 @@ class PartyPosition(msgspec.Struct, kw_only=True, gc=False):
     oppose: int
     neutral: int
     no_position: int
+    strength: EvidenceStrength
     own_stance: EffectiveStance | None
 
 
@@ -302,7 +308,9 @@ ALIGNMENT_METHOD = (
     "compared, then by slug. Effective stances follow the comparison rules "
     f"({SAME_DAY_RULE}). Every actor's effective position on every policy as of the day is computed once per data "
     "version and day in each process (one query) and kept in memory; each list is then arithmetic over it, and a "
-    "repeated request is served from the response cache until a write changes the data."
+    "repeated request is served from the response cache until a write changes the data. Each listed score's "
+    "`strength` is what it rests on, counted and labelled as a pair's score in a comparison of the two. "
+    f"{STRENGTH_RULE}"
 )
 
 
@@ -339,7 +347,8 @@ class PositionOrder(enum.Enum):
 
 class AlignedActor(msgspec.Struct, kw_only=True, gc=False):
     """Another actor's agreement with the actor: the score over `policies_compared` shared policies with
-    positions, and how many of them agree, disagree or are partial (one side neutral)."""
+    positions, how many of them agree, disagree or are partial (one side neutral), and `strength`: what the score
+    rests on (both actors' stances on those policies), labelled as a pair's score is."""
 
     actor: ActorRef
     score: float
@@ -347,6 +356,7 @@ class AlignedActor(msgspec.Struct, kw_only=True, gc=False):
     agree: int
     disagree: int
     partial: int
+    strength: EvidenceStrength
 
 
 class ActorAlignment(msgspec.Struct, kw_only=True):

@@ -29,7 +29,10 @@ STRENGTH_RULE = (
     "vote, and the newest is at most one year (365 days) old; `moderate` otherwise. An agreement on one policy is "
     "as strong as the weaker of its two stances (`weak` when either actor has none). A pair's agreement score is "
     "`weak` when it rests on no policy or when more than half of its policies' agreements are weak, `strong` when "
-    "it rests on at least three policies, none weak and at least half strong, and `moderate` otherwise."
+    "it rests on at least three policies, none weak and at least half strong, and `moderate` otherwise. A party's "
+    "roll-up on a policy is labelled by the same rule over its members' stances (weak when no member has one), and "
+    "a cell of the party x party matrix like a pair's score over the policies it compares, each policy's agreement "
+    "as strong as the weaker of the two roll-ups."
 )
 
 
@@ -65,6 +68,16 @@ class EvidenceStrength(msgspec.Struct, kw_only=True, gc=False):
     newest_age_days: int | None
 
 
+def stance_label(items: int, firm: int, age: int | None) -> StrengthLabel:
+    """The label of one stance's evidence: ``items`` in all, ``firm`` of them direct quotes or recorded votes, the
+    newest ``age`` days before the day asked about (None: no evidence)."""
+    if not firm or age is None or age > STALE_AFTER_DAYS:
+        return StrengthLabel.WEAK
+    if items >= 2 and age <= FRESH_WITHIN_DAYS:
+        return StrengthLabel.STRONG
+    return StrengthLabel.MODERATE
+
+
 def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: date) -> EvidenceStrength:
     """The strength of one stance's evidence, as of ``as_of``."""
     counts = EvidenceCounts()
@@ -73,15 +86,8 @@ def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: da
         setattr(counts, kind, getattr(counts, kind) + 1)
     newest = stated_on if evidence else None
     age = (as_of - newest).days if newest is not None else None
-    firm = counts.direct_quote + counts.recorded_vote
-    if not firm or age is None or age > STALE_AFTER_DAYS:
-        label = StrengthLabel.WEAK
-    elif len(evidence) >= 2 and age <= FRESH_WITHIN_DAYS:
-        label = StrengthLabel.STRONG
-    else:
-        label = StrengthLabel.MODERATE
     return EvidenceStrength(
-        label=label,
+        label=stance_label(len(evidence), counts.direct_quote + counts.recorded_vote, age),
         stances=1,
         evidence=counts,
         evidence_from=newest,
@@ -135,14 +141,19 @@ def agreement_strength(sides: Iterable[EvidenceStrength | None]) -> EvidenceStre
     return _sum(present, label)
 
 
+def combined_label(parts: int, weak: int, strong: int) -> StrengthLabel:
+    """The label of a figure resting on ``parts`` labelled parts (policies' agreements, members' stances), ``weak``
+    and ``strong`` of them so labelled."""
+    if not parts or 2 * weak > parts:
+        return StrengthLabel.WEAK
+    if parts >= 3 and weak == 0 and 2 * strong >= parts:
+        return StrengthLabel.STRONG
+    return StrengthLabel.MODERATE
+
+
 def score_strength(per_policy: Sequence[EvidenceStrength]) -> EvidenceStrength:
-    """A pair's agreement score, from the agreements of the policies it averages."""
+    """A pair's agreement score from the agreements of the policies it averages (a party's roll-up from its
+    members' stances: the same rule)."""
     weak = sum(part.label is StrengthLabel.WEAK for part in per_policy)
     strong = sum(part.label is StrengthLabel.STRONG for part in per_policy)
-    if not per_policy or 2 * weak > len(per_policy):
-        label = StrengthLabel.WEAK
-    elif len(per_policy) >= 3 and weak == 0 and 2 * strong >= len(per_policy):
-        label = StrengthLabel.STRONG
-    else:
-        label = StrengthLabel.MODERATE
-    return _sum(per_policy, label)
+    return _sum(per_policy, combined_label(len(per_policy), weak, strong))

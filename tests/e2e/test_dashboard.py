@@ -395,6 +395,10 @@ async def test_alignment_ranks_actors_against_one_as_the_api_does(
     await expect(most.locator("tbody th")).to_have_text(names)
     shown = [float(text) for text in await most.locator("tbody td.score-cell").all_inner_texts()]
     assert shown == pytest.approx([item["score"] for item in expected["most_aligned"]], abs=0.0051)  # 2 decimals
+    markers = most.locator("tbody td.strength-cell .strength")
+    assert await markers.evaluate_all("els => els.map(e => e.dataset.strength)") == [
+        item["strength"]["label"] for item in expected["most_aligned"]
+    ]
     assert "view=alignment" in page.url
     assert "min_shared=1" in page.url
     await shots.take()
@@ -434,7 +438,12 @@ async def test_parties_roll_up_their_members_as_the_api_does(page: Page, shots: 
         f"{tories['members_with_stance']} of {tories['members']} member"
     )
     await expect(cell.locator(".party-own .badge.position")).to_be_visible()  # the party's own stance, apart
-    await expect(page.locator('.party-scores li[data-pair="conservative-party,labour-party"]')).to_be_visible()
+    await expect(cell.locator(".party-mean .strength")).to_have_attribute("data-strength", tories["strength"]["label"])
+    pair = page.locator('.party-scores li[data-pair="conservative-party,labour-party"]')
+    await expect(pair).to_be_visible()
+    matrix = expected["matrix"]
+    label = matrix["strengths"][matrix["actors"].index("conservative-party")][matrix["actors"].index("labour-party")]
+    await expect(pair.locator(".pair-strength")).to_have_text(f" ({label} evidence)")
     assert "view=parties" in page.url
     await shots.take()
 

@@ -63,6 +63,16 @@ async def test_labour_and_conservatives_on_the_rwanda_scheme(client: Client) -> 
         assert cell["oppose"] == sum(n < 0 for n in numbers)
         assert cell["no_position"] == len(stances) - len(numbers)
 
+        strength = cell["strength"]
+        assert strength["stances"] == len(stances)
+        for kind in ("direct_quote", "paraphrase", "reported_action", "recorded_vote"):
+            assert strength["evidence"][kind] == sum(s["strength"]["evidence"][kind] for s in stances)
+        labels = [s["strength"]["label"] for s in stances]
+        if not labels or 2 * labels.count("weak") > len(labels):
+            assert strength["label"] == "weak"
+        else:
+            assert strength["label"] in {"moderate", "strong"}
+
     conservatives = party_cell(body, "uk-rwanda-scheme", "conservative-party")
     assert conservatives["mean"] == 2  # Philp backs the Rwanda deterrent
     assert conservatives["own_stance"] is not None  # the party's own stance, shown apart
@@ -80,6 +90,17 @@ async def test_the_party_matrix_compares_means(client: Client) -> None:
         if None not in means:
             distances.append(abs(means[0] - means[1]))
     assert matrix["counts"][0][1] == matrix["counts"][1][0] == len(distances)
+    assert matrix["strengths"][0][0] is None
+    assert matrix["strengths"][0][1] == matrix["strengths"][1][0]
+    weaker = [
+        min((item["strength"]["label"] for item in row["parties"]), key=["weak", "moderate", "strong"].index)
+        for row in body["rows"]
+        if None not in [item["mean"] for item in row["parties"]]
+    ]
+    if not weaker or 2 * weaker.count("weak") > len(weaker):
+        assert matrix["strengths"][0][1] == "weak"
+    else:
+        assert matrix["strengths"][0][1] in {"moderate", "strong"}
     if distances:
         assert matrix["scores"][0][1] == pytest.approx(1 - statistics.fmean(distances) / 4, abs=1e-4)
     else:
@@ -93,6 +114,9 @@ async def test_party_csv_has_one_row_per_policy_and_party(client: Client) -> Non
     assert len(rows) == 2 * len(body["rows"])
     rwanda = {r["party_slug"]: r for r in rows if r["policy_slug"] == "uk-rwanda-scheme"}
     assert rwanda["conservative-party"]["mean"] == "2.0"
+    cell = party_cell(body, "uk-rwanda-scheme", "conservative-party")
+    assert rwanda["conservative-party"]["strength"] == cell["strength"]["label"]
+    assert rwanda["conservative-party"]["direct_quotes"] == str(cell["strength"]["evidence"]["direct_quote"])
 
 
 async def test_positions_grouped_by_party(client: Client) -> None:

@@ -59,6 +59,7 @@ async def test_alignment_repeats_every_pairwise_score_that_rests_on_enough_polic
         assert item["policies_compared"] == pair["policies_compared"]
         assert (item["agree"], item["disagree"]) == (pair["agree"], pair["disagree"])
         assert item["agree"] + item["disagree"] + item["partial"] == item["policies_compared"]
+        assert item["strength"] == pair["strength"]  # the same evidence, counted and labelled the same way
 
 
 async def test_the_lists_are_ordered_and_cut_at_the_limit(client: Client) -> None:
@@ -89,6 +90,18 @@ async def test_kind_keeps_only_that_kind_of_actor(client: Client) -> None:
     assert {item["actor"]["kind"] for item in body["most_aligned"]} == {"person"}
 
 
+async def test_alignment_strength_follows_the_evidence_as_of_the_day(client: Client) -> None:
+    """Years later the same stances are stale evidence: the labels weaken and the ages grow by the days between."""
+    now = await get(client, f"/v1/actors/keir-starmer/alignment?as_of={AS_OF}&limit=100")
+    later = await get(client, "/v1/actors/keir-starmer/alignment?as_of=2029-11-20&limit=100")
+    by_slug = {item["actor"]["slug"]: item["strength"] for item in later["most_aligned"]}
+    for item in now["most_aligned"]:
+        stale = by_slug[item["actor"]["slug"]]
+        assert stale["label"] == "weak"  # four years on, every stance's newest evidence is over two years old
+        assert stale["evidence"] == item["strength"]["evidence"]
+        assert stale["newest_age_days"] == item["strength"]["newest_age_days"] + 1461
+
+
 async def test_alignment_csv_lists_both_rankings(client: Client) -> None:
     path = f"/v1/actors/keir-starmer/alignment?as_of={AS_OF}&min_shared=1&limit=3"
     body = await get(client, path)
@@ -99,6 +112,8 @@ async def test_alignment_csv_lists_both_rankings(client: Client) -> None:
         *[("most_aligned", str(n), i["actor"]["slug"]) for n, i in enumerate(body["most_aligned"], 1)],
         *[("least_aligned", str(n), i["actor"]["slug"]) for n, i in enumerate(body["least_aligned"], 1)],
     ]
+    first = body["most_aligned"][0]["strength"]
+    assert (rows[0]["strength"], rows[0]["direct_quotes"]) == (first["label"], str(first["evidence"]["direct_quote"]))
 
 
 @pytest.mark.parametrize(

@@ -708,7 +708,14 @@ function partyCell(item) {
   } else {
     const rounded = Math.round(item.mean * 10) / 10;
     parts.push(
-      h("p", { class: "party-mean" }, h("strong", {}, `Mean ${signed(rounded)}`), item.spread ? ` (spread ${item.spread.toFixed(1)})` : ""),
+      h(
+        "p",
+        { class: "party-mean" },
+        h("strong", {}, `Mean ${signed(rounded)}`),
+        item.spread ? ` (spread ${item.spread.toFixed(1)})` : "",
+        " ",
+        strengthMarker(item.strength),
+      ),
     );
   }
   const sides = [
@@ -756,7 +763,7 @@ export function renderParties(data, ctx) {
     ),
   );
   const pairs = [];
-  const { actors, scores, counts } = data.matrix;
+  const { actors, scores, counts, strengths } = data.matrix;
   for (let i = 0; i < actors.length; i += 1) {
     for (let j = i + 1; j < actors.length; j += 1) {
       pairs.push(
@@ -766,6 +773,7 @@ export function renderParties(data, ctx) {
           `${names[actors[i]]} – ${names[actors[j]]}: `,
           h("strong", {}, scoreText(scores[i][j])),
           ` over ${plural(counts[i][j], "policy", "policies")} where both have a mean`,
+          strengths[i][j] ? h("span", { class: "pair-strength", dataset: { strength: strengths[i][j] } }, ` (${STRENGTH_WORDS[strengths[i][j]].toLowerCase()})`) : null,
         ),
       );
     }
@@ -794,7 +802,7 @@ function alignmentTable(items, caption, ctx, actorSlug) {
         h(
           "tr",
           {},
-          ["Rank", "Actor", "Score", "Policies compared", "Agree", "Disagree", "Partial"].map((label) => h("th", { scope: "col" }, label)),
+          ["Rank", "Actor", "Score", "Evidence", "Policies compared", "Agree", "Disagree", "Partial"].map((label) => h("th", { scope: "col" }, label)),
         ),
       ),
       h(
@@ -815,6 +823,7 @@ function alignmentTable(items, caption, ctx, actorSlug) {
               { class: "num score-cell", style: `background:${heatColour(item.score).background};color:${heatColour(item.score).text}` },
               scoreText(item.score),
             ),
+            h("td", { class: "strength-cell" }, strengthMarker(item.strength)),
             h("td", { class: "num" }, String(item.policies_compared)),
             h("td", { class: "num" }, String(item.agree)),
             h("td", { class: "num" }, String(item.disagree)),
