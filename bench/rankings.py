@@ -87,7 +87,14 @@ async def run(url: str, repeat: int) -> None:
             actor_id = chosen_actors[i]
             kept = await matrices.get(connection, 1, LAST_DAY)
             found = kept.alignments(actor_id, kind=None, min_shared=2)
-            answer = build.actor_alignment(kept.actors[actor_id], LAST_DAY, found, min_shared=2, limit=10)
+            answer = build.actor_alignment(
+                kept.actors[actor_id],
+                LAST_DAY,
+                found,
+                lambda item: kept.pair_strength(actor_id, item.actor_id),
+                min_shared=2,
+                limit=10,
+            )
             return answer.actors_compared
 
         async def ranked(i: int) -> int:

@@ -125,14 +125,14 @@ async def replace_roles(session: AsyncSession, slug: str, data: ActorRolesReplac
         )
 
 
-def _overlap(a_start: date | None, a_end: date | None, b_start: date | None, b_end: date | None) -> bool:
+def periods_overlap(a_start: date | None, a_end: date | None, b_start: date | None, b_end: date | None) -> bool:
     """Whether two half-open periods [start, end) share a day; a missing bound is unbounded."""
     return (a_end is None or b_start is None or b_start < a_end) and (
         b_end is None or a_start is None or a_start < b_end
     )
 
 
-def _period(start: date | None, end: date | None) -> str:
+def period_text(start: date | None, end: date | None) -> str:
     return f"{start.isoformat() if start else 'an unknown day'} to {end.isoformat() if end else 'now'}"
 
 
@@ -143,7 +143,11 @@ def _own_overlaps(roles: list[ActorRoleInput]) -> list[InvalidField]:
         for other in roles[:i]:
             same_office = (other.title, other.organisation) == (role.title, role.organisation)
             both_sole = role.sole_holder and other.sole_holder
-            if both_sole and same_office and _overlap(role.started_on, role.ended_on, other.started_on, other.ended_on):
+            if (
+                both_sole
+                and same_office
+                and periods_overlap(role.started_on, role.ended_on, other.started_on, other.ended_on)
+            ):
                 message = "overlaps another period of the same office"
                 errors.append(InvalidField(name=f"roles[{i}]", location="body", message=message))
     return errors
@@ -170,9 +174,9 @@ async def _check_other_holders(
             )
         )
         for holder in holders:
-            if _overlap(role.started_on, role.ended_on, holder.started_on, holder.ended_on):
+            if periods_overlap(role.started_on, role.ended_on, holder.started_on, holder.ended_on):
                 raise Conflict(
                     f"'{role.title}' has one holder at a time: {holder.slug} holds it from "
-                    f"{_period(holder.started_on, holder.ended_on)}, which overlaps "
-                    f"{_period(role.started_on, role.ended_on)}; nothing was stored."
+                    f"{period_text(holder.started_on, holder.ended_on)}, which overlaps "
+                    f"{period_text(role.started_on, role.ended_on)}; nothing was stored."
                 )

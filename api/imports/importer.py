@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from api.actors.writes import role_errors
+from api.actors.writes import period_text, periods_overlap, role_errors
 from api.divisions.rules import contradiction
 from api.errors import InvalidField
 from api.imports import rebuild
@@ -530,6 +530,7 @@ async def _apply_small_records(
         return errors + role_errors(role, actor_ids)
 
     _drop_invalid(records, "role", result, check_role)
+    await _drop_office_clashes(conn, records, result, actor_ids)
     roles = records.valid("role")
     rows: list[tuple[Any, ...]] = [
         (
@@ -588,6 +589,52 @@ async def _apply_small_records(
 
     await _apply_sources(conn, records, options, result)
     await _apply_division_links(conn, records, options, result, policy_ids)
+
+
+STORED_SOLE_HOLDERS_SQL = """
+SELECT a.slug AS actor, r.title, o.slug AS organisation, r.started_on, r.ended_on
+FROM actor_role r JOIN actor a ON a.id = r.actor_id JOIN actor o ON o.id = r.organisation_id
+WHERE r.sole_holder
+"""
+
+
+async def _drop_office_clashes(
+    conn: asyncpg.Connection, records: _Records, result: ImportResult, actor_ids: dict[str, int]
+) -> None:
+    """Reject a sole-holder role whose period overlaps another holder's of the same office, stored or on an
+    earlier line, naming the clash as `PUT /v1/actors/{slug}/roles` does (the database's exclusion constraint
+    would otherwise fail the whole import with no line to point at). A stored role the bundle restates (same
+    actor, title, organisation and start) is replaced, so it is not a clash."""
+    incoming = [(line, role) for line, role in records.valid("role") if role.sole_holder and role.organisation]
+    if not incoming:
+        return
+    restated = {_unique_key(role) for _, role in records.valid("role")}
+    holders: list[tuple[str, str, str, date | None, date | None]] = [
+        (row["actor"], row["title"], row["organisation"], row["started_on"], row["ended_on"])
+        for row in await conn.fetch(STORED_SOLE_HOLDERS_SQL)
+        if (row["actor"], row["title"], row["organisation"], row["started_on"]) not in restated
+    ]
+    kept = dict(records.by_type["role"])
+    for line, role in incoming:
+        clash = next(
+            (
+                holder
+                for holder in holders
+                if holder[1:3] == (role.title, role.organisation)
+                and periods_overlap(role.started_on, role.ended_on, holder[3], holder[4])
+            ),
+            None,
+        )
+        if clash is None:
+            holders.append((role.actor, role.title, role.organisation, role.started_on, role.ended_on))
+            continue
+        message = (
+            f"'{role.title}' of {role.organisation} has one holder at a time: {clash[0]} holds it from "
+            f"{period_text(clash[3], clash[4])}, which overlaps {period_text(role.started_on, role.ended_on)}"
+        )
+        result.reject(_invalid(line, role, "role", [InvalidField(name="started_on", location="body", message=message)]))
+        del kept[_unique_key(role)]
+    records.by_type["role"] = kept
 
 
 SOURCE_COLUMNS = [

@@ -133,6 +133,49 @@ async def test_all_or_nothing_names_every_bad_line(
     assert (await writer.get("/v1/actors/jane-minister")).status_code == 200
 
 
+async def test_a_second_holder_of_a_sole_holder_office_is_a_line_error_naming_the_holder(
+    writer: Client, make_key: KeyFactory, stored: Callable[[], Awaitable[dict[str, int]]]
+) -> None:
+    key = await make_key("Data Desk", "admin")
+    prime_minister = {"title": "Prime Minister of the United Kingdom", "organisation": "uk-government"}
+    records = [
+        {"type": "actor", "slug": "jane-minister", "name": "Jane Minister", "kind": "person"},
+        {"type": "actor", "slug": "john-minister", "name": "John Minister", "kind": "person"},
+        # Starmer holds it (seed) since 5 July 2024: a holder from 2025 overlaps him
+        {"type": "role", "actor": "jane-minister", **prime_minister, "started_on": "2025-01-01", "sole_holder": True},
+        # before Sunak (seed, from 25 October 2022): no clash with a stored holder...
+        {"type": "role", "actor": "john-minister", **prime_minister, "started_on": "2019-07-24",
+         "ended_on": "2022-09-06", "sole_holder": True},
+        # ...but this one overlaps the line above
+        {"type": "role", "actor": "jane-minister", **prime_minister, "started_on": "2022-01-01",
+         "ended_on": "2022-03-01", "sole_holder": True},
+    ]  # fmt: skip
+    before = await stored()
+    response = await writer.post("/v1/imports", content=bundle(*records), headers=key | NDJSON)
+    problem = assert_problem(response, 422, "validation-failed")
+    messages = {error["name"].split(" ")[1]: error["message"] for error in problem["errors"]}
+    assert set(messages) == {"3", "5"}
+    assert "keir-starmer holds it from 2024-07-05 to now" in messages["3"]
+    assert "john-minister holds it from 2019-07-24 to 2022-09-06" in messages["5"]
+    assert "constraint" not in response.text  # no internal name
+    assert await stored() == before
+
+    partial = await writer.post("/v1/imports?partial=true", content=bundle(*records), headers=key | NDJSON)
+    assert partial.status_code == 200, partial.text
+    assert [error["line"] for error in partial.json()["errors"]] == [3, 5]
+    roles = (await writer.get("/v1/actors/john-minister")).json()["roles"]
+    assert [(role["title"], role["started_on"]) for role in roles] == [(prime_minister["title"], "2019-07-24")]
+
+
+async def test_restating_a_stored_holders_role_is_not_a_clash(writer: Client, make_key: KeyFactory) -> None:
+    key = await make_key("Data Desk", "admin")
+    role = {"type": "role", "actor": "keir-starmer", "title": "Prime Minister of the United Kingdom",
+            "organisation": "uk-government", "started_on": "2024-07-05", "sole_holder": True}  # fmt: skip
+    response = await writer.post("/v1/imports", content=bundle(role), headers=key | NDJSON)
+    assert response.status_code == 200, response.text
+    assert response.json()["errors"] == []
+
+
 async def test_dry_run_counts_and_stores_nothing(
     writer: Client, make_key: KeyFactory, stored: Callable[[], Awaitable[dict[str, int]]]
 ) -> None:
