@@ -105,11 +105,12 @@ WHERE s.policy_id = ANY($1::bigint[]) AND ($2 OR s.retracted_at IS NULL)
 ORDER BY s.stated_on, s.id, ev.id
 """
 
-# The policies below $1 through `part_of` and `successor_of` (the member is the relation's subject), each once,
-# at its shortest depth; relations as they are now. Depth-first order is built from the rows in Python.
+# The policies $1 (an array) and those below them through `part_of` and `successor_of` (the member is the
+# relation's subject), each once, at its shortest depth; relations as they are now. Depth-first order is built
+# from the rows in Python.
 FAMILY_SQL = """
 WITH RECURSIVE tree(id, parent_id, relation, depth) AS (
-    SELECT $1::bigint, NULL::bigint, NULL::text, 0
+    SELECT root, NULL::bigint, NULL::text, 0 FROM unnest($1::bigint[]) AS root
   UNION
     SELECT r.subject_policy_id, t.id, r.kind::text, t.depth + 1
     FROM tree t
@@ -322,8 +323,9 @@ class FamilyRow:
     depth: int
 
 
-async def policy_family(connection: asyncpg.Connection, policy_id: int) -> list[FamilyRow]:
-    """The policy and the policies below it, depth-first: each member after its parent, siblings by slug."""
+async def policy_family(connection: asyncpg.Connection, policy_ids: Sequence[int]) -> list[FamilyRow]:
+    """The policies and the policies below them, in one query, depth-first: each member after its parent,
+    siblings (and roots) by slug."""
     rows = [
         FamilyRow(
             id=row["id"],
@@ -332,7 +334,7 @@ async def policy_family(connection: asyncpg.Connection, policy_id: int) -> list[
             relation=None if row["relation"] is None else PolicyRelationKind(row["relation"]),
             depth=row["depth"],
         )
-        for row in await connection.fetch(FAMILY_SQL, policy_id)
+        for row in await connection.fetch(FAMILY_SQL, list(policy_ids))
     ]
     children: dict[int | None, list[FamilyRow]] = {}
     for row in sorted(rows, key=lambda item: item.policy.slug):

@@ -174,7 +174,7 @@ async def _family(pg: Pg, slug: str, family: bool) -> tuple[PolicyRef, dict[int,
     policy_id, policy = await queries.policy_ref(pg, slug)
     if not family:
         return policy, {policy_id: policy}
-    return policy, {row.id: row.policy for row in await queries.policy_family(pg, policy_id)}
+    return policy, {row.id: row.policy for row in await queries.policy_family(pg, [policy_id])}
 
 
 async def _policy_filters(
@@ -187,8 +187,7 @@ async def _policy_filters(
         else None
     )
     if family and policy_ids:
-        members = {row.id for policy_id in policy_ids for row in await queries.policy_family(pg, policy_id)}
-        policy_ids = sorted(members)
+        policy_ids = sorted(row.id for row in await queries.policy_family(pg, policy_ids))
     topic_id = (
         (await queries.resolve_ids(pg, "topic", [topic], resource="topic", parameter="topic"))[topic] if topic else None
     )
@@ -576,7 +575,7 @@ class PolicyComparisonController(Controller):
 
         async def compute() -> PolicyFamily:
             policy_id, policy = await queries.policy_ref(pg, slug)
-            return build.policy_family(policy, await queries.policy_family(pg, policy_id))
+            return build.policy_family(policy, await queries.policy_family(pg, [policy_id]))
 
         return await respond(
             request, pg, choose_format(request, format), (), compute, csv_export.policy_family_csv, f"{slug}-family"
