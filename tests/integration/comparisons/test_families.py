@@ -88,6 +88,14 @@ async def test_a_comparison_can_be_asked_for_a_family(client: Client) -> None:
     assert [row["policy"]["slug"] for row in family["rows"]] == [HOSTING, HUBS]
 
 
+async def test_families_of_several_policies_are_merged_each_member_once(client: Client) -> None:
+    path = "/v1/compare/actors?actors=chris-philp,keir-starmer&as_of=2025-05-16&family=true"
+    both = await get(client, path + f"&policies={HUBS},uk-offshoring-asylum-seekers")
+    wider = await get(client, path + "&policies=uk-offshoring-asylum-seekers")
+    assert [row["policy"]["slug"] for row in both["rows"]] == [row["policy"]["slug"] for row in wider["rows"]]
+    assert both["rows"] == wider["rows"]  # the return-hubs family lies inside the offshoring one
+
+
 async def test_family_without_policies_compares_every_policy_as_before(client: Client) -> None:
     path = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-16"
     assert (await get(client, path + "&family=true"))["rows"] == (await get(client, path))["rows"]
