@@ -71,21 +71,25 @@ ORDER BY p.slug, e.as_of, a.slug, ev.id
 
 # Every actor's effective position on every policy as of one day ($1, a one-element array), with the actor's
 # names, the stance's day and its evidence by kind (for evidence strength): the rows of
-# ``position_matrix.PositionMatrix`` (stances without a position are left out).
+# ``position_matrix.PositionMatrix`` (stances without a position are left out). The counts come from one hashed
+# aggregate of the evidence table, not a probe per effective stance (at 1,000,000 stances: ~1 s against ~3 s).
 ALIGNMENT_MATRIX_SQL = (
     EFFECTIVE_CTE
     + """
 SELECT e.actor_id, e.policy_id, e.position, e.stated_on, a.slug, a.name, a.kind,
-       k.direct_quote, k.paraphrase, k.reported_action, k.recorded_vote
+       coalesce(k.direct_quote, 0) AS direct_quote, coalesce(k.paraphrase, 0) AS paraphrase,
+       coalesce(k.reported_action, 0) AS reported_action, coalesce(k.recorded_vote, 0) AS recorded_vote
 FROM effective e
 JOIN {actor} a ON a.id = e.actor_id
-CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE v.kind = 'direct_quote') AS direct_quote,
+LEFT JOIN (
+    SELECT v.stance_id,
+           count(*) FILTER (WHERE v.kind = 'direct_quote') AS direct_quote,
            count(*) FILTER (WHERE v.kind = 'paraphrase') AS paraphrase,
            count(*) FILTER (WHERE v.kind = 'reported_action') AS reported_action,
            count(*) FILTER (WHERE v.kind = 'recorded_vote') AS recorded_vote
-    FROM {evidence} v WHERE v.stance_id = e.id
-) k
+    FROM {evidence} v
+    GROUP BY v.stance_id
+) k ON k.stance_id = e.id
 WHERE e.position IS NOT NULL
 """
 )
