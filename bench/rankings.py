@@ -87,13 +87,16 @@ async def run(url: str, repeat: int) -> None:
             actor_id = chosen_actors[i]
             kept = await matrices.get(connection, 1, LAST_DAY)
             found = kept.alignments(actor_id, kind=None, min_shared=2)
+            ranked = build.rank_alignments(found, 10)
+            listed = {actor_id} | {item.actor_id for items in ranked for item in items}
+            evidence = await queries.evidence_counts(connection, kept.stance_ids(listed))
             answer = build.actor_alignment(
                 kept.actors[actor_id],
                 LAST_DAY,
-                found,
-                lambda item: kept.pair_strength(actor_id, item.actor_id),
+                ranked,
+                lambda item: kept.pair_strength(actor_id, item.actor_id, evidence),
+                actors_compared=len(found),
                 min_shared=2,
-                limit=10,
             )
             return answer.actors_compared
 

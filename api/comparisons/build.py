@@ -192,24 +192,33 @@ def policy_family(policy: PolicyRef, rows: list[FamilyRow]) -> PolicyFamily:
     )
 
 
+def alignment_score(item: Alignment) -> float:
+    """The agreement score of comparisons over the policies both actors have a position on."""
+    return round(1 - item.distance / (4 * item.compared), 4)
+
+
+def rank_alignments(found: list[Alignment], limit: int) -> tuple[list[Alignment], list[Alignment]]:
+    """The ``limit`` most and least aligned: by score, ties to more policies compared, then by slug."""
+    most = sorted(found, key=lambda item: (-alignment_score(item), -item.compared, item.actor.slug))
+    least = sorted(found, key=lambda item: (alignment_score(item), -item.compared, item.actor.slug))
+    return most[:limit], least[:limit]
+
+
 def actor_alignment(
     actor: ActorRef,
     as_of: date,
-    found: list[Alignment],
+    ranked: tuple[list[Alignment], list[Alignment]],
     strength: Callable[[Alignment], EvidenceStrength],
     *,
+    actors_compared: int,
     min_shared: int,
-    limit: int,
 ) -> ActorAlignment:
-    """The ``limit`` most and least aligned of ``found``; ``strength`` tells what each listed score rests on."""
-    scores = {item.actor_id: round(1 - item.distance / (4 * item.compared), 4) for item in found}
-    most = sorted(found, key=lambda item: (-scores[item.actor_id], -item.compared, item.actor.slug))
-    least = sorted(found, key=lambda item: (scores[item.actor_id], -item.compared, item.actor.slug))
+    """The lists ``rank_alignments`` chose; ``strength`` tells what each listed score rests on."""
 
     def listed(item: Alignment) -> AlignedActor:
         return AlignedActor(
             actor=item.actor,
-            score=scores[item.actor_id],
+            score=alignment_score(item),
             policies_compared=item.compared,
             agree=item.agree,
             disagree=item.disagree,
@@ -217,14 +226,15 @@ def actor_alignment(
             strength=strength(item),
         )
 
+    most, least = ranked
     return ActorAlignment(
         actor=actor,
         as_of=as_of,
         method=ALIGNMENT_METHOD,
         min_shared=min_shared,
-        actors_compared=len(found),
-        most_aligned=[listed(item) for item in most[:limit]],
-        least_aligned=[listed(item) for item in least[:limit]],
+        actors_compared=actors_compared,
+        most_aligned=[listed(item) for item in most],
+        least_aligned=[listed(item) for item in least],
     )
 
 

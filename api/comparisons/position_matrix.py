@@ -3,10 +3,10 @@ the process, so that ranking all actors against one is arithmetic, not a query o
 
 The matrix is one query (the effective-stance rule of ``queries.EFFECTIVE_CTE`` over all stances: a few
 seconds at a million stances) and, per actor and policy, one byte of position (a position + 2, or ``NO_POSITION``)
-plus what the evidence strength of a pair needs: the stance's strength label (a byte), its day (4 bytes) and its
-evidence items by kind (4 x 2 bytes): 5.6 MB for 2,000 actors and 200 policies. A few of them (by data version
-and day) are kept, least recently used first out; a write changes the data version, so a stale matrix is never
-used, only left to age out. Concurrent requests for a matrix being built wait for that one build.
+and the effective stance's id and day (8 + 4 bytes, for the evidence strength of the pairs an answer lists):
+5.2 MB for 2,000 actors and 200 policies. A few of them (by data version and day) are kept, least recently used
+first out; a write changes the data version, so a stale matrix is never used, only left to age out. Concurrent
+requests for a matrix being built wait for that one build.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,7 @@ from api.refs import ActorRef
 
 NO_POSITION = 255
 KINDS = ("direct_quote", "paraphrase", "reported_action", "recorded_vote")
+NONE = (0, 0, 0, 0)
 KEPT = 4
 """How many matrices (data version, day) a process keeps."""
 
@@ -52,15 +54,13 @@ class Alignment:
 @dataclass(frozen=True, slots=True)
 class PositionMatrix:
     """Positions by actor id: ``rows[actor_id][policy_index[policy_id]]`` is position + 2 or ``NO_POSITION``;
-    ``labels``, ``days`` and ``evidence`` (four counts per cell, in ``KINDS`` order) hold, at the same index, the
-    stance's strength label (``ORDER``), its day (an ordinal) and its evidence items by kind."""
+    ``stances`` and ``days`` hold, at the same index, the effective stance's id and its day (an ordinal)."""
 
     as_of: date
     policy_index: dict[int, int]
     rows: dict[int, bytes]
-    labels: dict[int, bytes]
+    stances: dict[int, array[int]]
     days: dict[int, array[int]]
-    evidence: dict[int, array[int]]
     actors: dict[int, ActorRef]
 
     def alignments(self, actor_id: int, *, kind: str | None, min_shared: int) -> list[Alignment]:
@@ -91,13 +91,17 @@ class PositionMatrix:
                 found.append(Alignment(other_id, actor, compared, distance, agree, disagree))
         return found
 
-    def pair_strength(self, actor_id: int, other_id: int) -> EvidenceStrength:
-        """What the two actors' agreement score rests on: the evidence of both stances on every policy where both
-        have a position, each policy as strong as the weaker stance, the score labelled by ``combined_label``."""
+    def stance_ids(self, actor_ids: Iterable[int]) -> list[int]:
+        """The effective stances of these actors (to read their evidence counts)."""
+        return [stance for actor_id in actor_ids for stance in self.stances[actor_id] if stance]
+
+    def pair_strength(self, actor_id: int, other_id: int, evidence: Mapping[int, Sequence[int]]) -> EvidenceStrength:
+        """What the two actors' agreement score rests on: both stances on every policy where both have a position,
+        each policy as strong as the weaker stance (``stance_label``), the score labelled by ``combined_label``.
+        ``evidence`` holds the stances' evidence items by kind (``queries.evidence_counts``)."""
         mine, theirs = self.rows[actor_id], self.rows[other_id]
-        my_labels, their_labels = self.labels[actor_id], self.labels[other_id]
-        my_days, their_days = self.days[actor_id], self.days[other_id]
-        my_evidence, their_evidence = self.evidence[actor_id], self.evidence[other_id]
+        sides = ((self.stances[actor_id], self.days[actor_id]), (self.stances[other_id], self.days[other_id]))
+        today = self.as_of.toordinal()
         counts = [0, 0, 0, 0]
         compared = weak = strong = 0
         first = last = 0
@@ -105,63 +109,58 @@ class PositionMatrix:
             if value == NO_POSITION or theirs[index] == NO_POSITION:
                 continue
             compared += 1
-            label = min(my_labels[index], their_labels[index])
-            weak += label == ORDER[StrengthLabel.WEAK]
-            strong += label == ORDER[StrengthLabel.STRONG]
-            for day in (my_days[index], their_days[index]):
-                if day:  # 0: the stance has no evidence
+            weakest = StrengthLabel.STRONG
+            for stances, days in sides:
+                items = evidence.get(stances[index], NONE)
+                day = days[index]
+                total = sum(items)
+                label = stance_label(total, items[0] + items[3], today - day if total else None)
+                weakest = min(weakest, label, key=ORDER.__getitem__)
+                if total:
                     first = day if not first else min(first, day)
                     last = max(last, day)
-            for kind in range(4):
-                counts[kind] += my_evidence[4 * index + kind] + their_evidence[4 * index + kind]
-        has_evidence = last > 0
+                    for kind in range(4):
+                        counts[kind] += items[kind]
+            weak += weakest is StrengthLabel.WEAK
+            strong += weakest is StrengthLabel.STRONG
         return EvidenceStrength(
             label=combined_label(compared, weak, strong),
             stances=2 * compared,
             evidence=EvidenceCounts(**dict(zip(KINDS, counts, strict=True))),
-            evidence_from=date.fromordinal(first) if has_evidence else None,
-            evidence_to=date.fromordinal(last) if has_evidence else None,
-            newest_age_days=self.as_of.toordinal() - last if has_evidence else None,
+            evidence_from=date.fromordinal(first) if last else None,
+            evidence_to=date.fromordinal(last) if last else None,
+            newest_age_days=today - last if last else None,
         )
 
 
 async def load_matrix(connection: asyncpg.Connection, as_of: date) -> PositionMatrix:
     policy_index: dict[int, int] = {}
     cells: dict[int, bytearray] = {}
-    labels: dict[int, bytearray] = {}
+    stances: dict[int, array[int]] = {}
     days: dict[int, array[int]] = {}
-    evidence: dict[int, array[int]] = {}
     actors: dict[int, ActorRef] = {}
     rows = await connection.fetch(matrix_sql(ALIGNMENT_MATRIX_SQL), [as_of])
     for row in rows:
         policy_index.setdefault(row["policy_id"], len(policy_index))
     width = len(policy_index)
-    today = as_of.toordinal()
     for row in rows:
         actor_id = row["actor_id"]
         cell = cells.get(actor_id)
         if cell is None:
             cell = cells[actor_id] = bytearray([NO_POSITION]) * width
-            labels[actor_id] = bytearray(width)
+            stances[actor_id] = array("q", bytes(8 * width))
             days[actor_id] = array("i", bytes(4 * width))
-            evidence[actor_id] = array("H", bytes(8 * width))
             actors[actor_id] = ActorRef(slug=row["slug"], name=row["name"], kind=ACTOR_KINDS[row["kind"]])
         index = policy_index[row["policy_id"]]
         cell[index] = row["position"] + 2
-        counts = [min(row[kind], 65535) for kind in KINDS]
-        items = sum(counts)
-        day = row["stated_on"].toordinal()
-        days[actor_id][index] = day if items else 0
-        evidence[actor_id][4 * index : 4 * index + 4] = array("H", counts)
-        firm = counts[0] + counts[3]
-        labels[actor_id][index] = ORDER[stance_label(items, firm, today - day if items else None)]
+        stances[actor_id][index] = row["id"]
+        days[actor_id][index] = row["stated_on"].toordinal()
     return PositionMatrix(
         as_of=as_of,
         policy_index=policy_index,
         rows={key: bytes(value) for key, value in cells.items()},
-        labels={key: bytes(value) for key, value in labels.items()},
+        stances=stances,
         days=days,
-        evidence=evidence,
         actors=actors,
     )
 

@@ -625,13 +625,16 @@ class ActorAlignmentController(Controller):
             matrices: PositionMatrices = request.app.state.position_matrices
             matrix = await matrices.get(pg, version, day)
             found = matrix.alignments(actor_id, kind=None if kind is None else kind.value, min_shared=min_shared)
+            ranked = build.rank_alignments(found, limit)
+            listed = {actor_id} | {item.actor_id for items in ranked for item in items}
+            evidence = await queries.evidence_counts(pg, matrix.stance_ids(listed))
             return build.actor_alignment(
                 actor_ref,
                 day,
-                found,
-                lambda item: matrix.pair_strength(actor_id, item.actor_id),
+                ranked,
+                lambda item: matrix.pair_strength(actor_id, item.actor_id, evidence),
+                actors_compared=len(found),
                 min_shared=min_shared,
-                limit=limit,
             )
 
         return await respond(
