@@ -1,14 +1,15 @@
 """Arrange effective stances into the comparison responses."""
 
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from datetime import date
 from itertools import combinations
+from typing import Protocol
 
 import msgspec
 
 from api.comparisons.position_matrix import Alignment
-from api.comparisons.queries import FamilyRow, Found, Parties
+from api.comparisons.queries import FamilyRow, Found, MemberPositions, Parties
 from api.comparisons.schemas import (
     AGREEMENT_METHOD,
     ALIGNMENT_METHOD,
@@ -258,10 +259,27 @@ def rank_positions(positions: PolicyPositions, order: PositionOrder) -> PolicyPo
     return msgspec.structs.replace(positions, positions=sorted(positions.positions, key=key))
 
 
+class Positioned(Protocol):
+    """What a party roll-up reads of a member's stance (an ``EffectiveStance`` or a ``MemberStance``)."""
+
+    @property
+    def position(self) -> int | None: ...
+
+    @property
+    def strength(self) -> EvidenceStrength: ...
+
+
+StanceKey = tuple[date, int, int]
+
+
 def _roll_up(
-    party_id: int, party: ActorRef, members: list[int], as_of: date, policy_id: int, found: Found
+    party: ActorRef,
+    members: list[int],
+    key: Callable[[int], StanceKey],
+    member_stances: Mapping[StanceKey, Positioned],
+    own_stance: EffectiveStance | None,
 ) -> PartyPosition:
-    stances = [found.stances.get((as_of, member, policy_id)) for member in members]
+    stances = [member_stances.get(key(member)) for member in members]
     given = [stance for stance in stances if stance is not None]
     numbers = [stance.position for stance in given if stance.position is not None]
     return PartyPosition(
@@ -275,19 +293,29 @@ def _roll_up(
         oppose=sum(number < 0 for number in numbers),
         neutral=sum(number == 0 for number in numbers),
         no_position=len(given) - len(numbers),
-        own_stance=found.stances.get((as_of, party_id, policy_id)),
+        own_stance=own_stance,
     )
 
 
-def party_rows(parties: Parties, as_of: date, found: Found, policy_ids: Iterable[int]) -> list[PartyPolicyRow]:
-    """Per policy (in slug order), each party's roll-up, for the policies any member or party has a stance on."""
+def party_rows(
+    parties: Parties,
+    as_of: date,
+    policies: Mapping[int, PolicyRef],
+    member_stances: Mapping[StanceKey, Positioned],
+    own_stances: Mapping[StanceKey, EffectiveStance],
+) -> list[PartyPolicyRow]:
+    """Per policy of ``policies`` (in slug order), each party's roll-up of its members' stances and its own."""
     rows = []
-    for policy_id in sorted(policy_ids, key=lambda pid: found.policies[pid].slug):
+    for policy_id, policy in sorted(policies.items(), key=lambda item: item[1].slug):
+
+        def key(actor_id: int, policy_id: int = policy_id) -> StanceKey:
+            return (as_of, actor_id, policy_id)
+
         rows.append(
             PartyPolicyRow(
-                policy=found.policies[policy_id],
+                policy=policy,
                 parties=[
-                    _roll_up(party_id, party, parties.members[party_id], as_of, policy_id, found)
+                    _roll_up(party, parties.members[party_id], key, member_stances, own_stances.get(key(party_id)))
                     for party_id, party in parties.refs.items()
                 ],
             )
@@ -295,8 +323,9 @@ def party_rows(parties: Parties, as_of: date, found: Found, policy_ids: Iterable
     return rows
 
 
-def party_comparison(as_of: date, parties: Parties, found: Found) -> PartyComparison:
-    rows = party_rows(parties, as_of, found, found.policies)
+def party_comparison(as_of: date, parties: Parties, members: MemberPositions, own: Found) -> PartyComparison:
+    """The parties' roll-ups of their members' positions (``members``) beside their own stances (``own``)."""
+    rows = party_rows(parties, as_of, members.policies | own.policies, members.stances, own.stances)
     slugs = [party.slug for party in parties.refs.values()]
     size = len(slugs)
     distances: list[list[list[float]]] = [[[] for _ in range(size)] for _ in range(size)]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import asyncpg
 
 from api.comparisons.schemas import AttributedVia, EffectiveStance
-from api.comparisons.strength import stance_strength
+from api.comparisons.strength import EvidenceCounts, EvidenceStrength, counted_strength, stance_strength
 from api.divisions.rules import CAST_VALUES
 from api.errors import UnknownSlugs
 from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
@@ -180,6 +180,12 @@ def _sql(
     )
 
 
+TOPIC_FILTER = (
+    "AND EXISTS (SELECT 1 FROM policy_topic pt WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${parameter})"
+)
+"""Stances on a policy of the topic in ``$parameter``."""
+
+
 @dataclass(slots=True)
 class Found:
     """Effective stances keyed by (as_of, actor id, policy id), with the refs the rows mention."""
@@ -252,10 +258,7 @@ async def effective_stances(
         inner.append(f"AND s.policy_id = ANY(${len(args)}::bigint[])")
     if topic_id is not None:
         args.append(topic_id)
-        filters.append(
-            "AND EXISTS (SELECT 1 FROM policy_topic pt"
-            f" WHERE pt.policy_id = s.policy_id AND pt.topic_id = ${len(args)})"
-        )
+        filters.append(TOPIC_FILTER.format(parameter=len(args)))
     found = Found()
     sql = _sql(
         EFFECTIVE_SQL,
@@ -392,6 +395,77 @@ async def party_members(connection: asyncpg.Connection, party_ids: Sequence[int]
         if row["member_id"] is not None and row["member_id"] not in members:
             members.append(row["member_id"])
     return parties
+
+
+# Members' effective positions as of one day ($1, a one-element array) for a party roll-up: the position, the
+# day and the evidence counted by kind (a roll-up shows no evidence text, so none is read or built).
+MEMBER_POSITIONS_SQL = (
+    EFFECTIVE_CTE
+    + """
+SELECT e.as_of, e.actor_id, e.policy_id, e.position, e.stated_on, p.slug AS policy_slug, p.title AS policy_title,
+       k.direct_quote, k.paraphrase, k.reported_action, k.recorded_vote
+FROM effective e
+JOIN {policy} p ON p.id = e.policy_id
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE v.kind = 'direct_quote') AS direct_quote,
+           count(*) FILTER (WHERE v.kind = 'paraphrase') AS paraphrase,
+           count(*) FILTER (WHERE v.kind = 'reported_action') AS reported_action,
+           count(*) FILTER (WHERE v.kind = 'recorded_vote') AS recorded_vote
+    FROM {evidence} v WHERE v.stance_id = e.id
+) k
+"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStance:
+    """A member's effective position on a policy and what it rests on, as a party roll-up reads it."""
+
+    position: int | None
+    strength: EvidenceStrength
+
+
+@dataclass(slots=True)
+class MemberPositions:
+    """Members' effective stances keyed as ``Found.stances`` is, and the policies they are on."""
+
+    stances: dict[tuple[date, int, int], MemberStance] = field(default_factory=dict)
+    policies: dict[int, PolicyRef] = field(default_factory=dict)
+
+
+async def member_positions(
+    connection: asyncpg.Connection,
+    day: date,
+    actor_ids: Sequence[int],
+    *,
+    policy_ids: Sequence[int] | None = None,
+    topic_id: int | None = None,
+) -> MemberPositions:
+    """The effective position of each of ``actor_ids`` on each policy (of ``policy_ids``, of ``topic_id``) as of
+    ``day``, with the strength of its evidence: what ``effective_stances`` finds, without the evidence itself."""
+    args: list[object] = [[day], list(actor_ids)]
+    filters = ["AND s.actor_id = ANY($2::bigint[])"]
+    if policy_ids is not None:
+        args.append(list(policy_ids))
+        filters.append(f"AND s.policy_id = ANY(${len(args)}::bigint[])")
+    if topic_id is not None:
+        args.append(topic_id)
+        filters.append(TOPIC_FILTER.format(parameter=len(args)))
+    sql = _sql(MEMBER_POSITIONS_SQL, None, filters="\n      ".join(filters), votes_cast=VOTES_CAST)
+    found = MemberPositions()
+    for row in await connection.fetch(sql, *args):
+        if row["policy_id"] not in found.policies:
+            found.policies[row["policy_id"]] = PolicyRef(slug=row["policy_slug"], title=row["policy_title"])
+        counts = EvidenceCounts(
+            direct_quote=row["direct_quote"],
+            paraphrase=row["paraphrase"],
+            reported_action=row["reported_action"],
+            recorded_vote=row["recorded_vote"],
+        )
+        found.stances[(day, row["actor_id"], row["policy_id"])] = MemberStance(
+            position=row["position"], strength=counted_strength(counts, row["stated_on"], day)
+        )
+    return found
 
 
 # Who held, on $2, the office each of the actors $1 speaks for (half-open periods; the latest-started if two).

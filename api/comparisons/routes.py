@@ -326,14 +326,13 @@ class ComparisonController(Controller):
             found_parties = await queries.party_members(pg, [party_id for party_id, _ in resolved], day)
             found_parties.refs = dict(resolved)  # in the order asked
             actor_ids = {actor for members in found_parties.members.values() for actor in members}
-            found = await queries.effective_stances(
-                pg,
-                [day],
-                actor_ids=sorted(actor_ids | set(found_parties.refs)),
-                policy_ids=policy_ids,
-                topic_id=topic_id,
+            members = await queries.member_positions(
+                pg, day, sorted(actor_ids), policy_ids=policy_ids, topic_id=topic_id
             )
-            return build.party_comparison(day, found_parties, found)
+            own = await queries.effective_stances(
+                pg, [day], actor_ids=list(found_parties.refs), policy_ids=policy_ids, topic_id=topic_id
+            )
+            return build.party_comparison(day, found_parties, members, own)
 
         return await respond(
             request,
@@ -460,8 +459,8 @@ class PolicyComparisonController(Controller):
                 positions.method = f"{positions.method} {ATTRIBUTION_METHOD}"
             if group_by is GroupBy.PARTY:
                 parties = await queries.party_members(pg, None, day)
-                present = [policy_id for policy_id in members if policy_id in found.policies]
-                positions.parties = build.party_rows(parties, day, found, present)
+                present = {policy_id: ref for policy_id, ref in found.policies.items() if policy_id in members}
+                positions.parties = build.party_rows(parties, day, present, found.stances, found.stances)
                 positions.method = f"{positions.method} {PARTY_METHOD}"
             return positions
 

@@ -157,3 +157,18 @@ def score_strength(per_policy: Sequence[EvidenceStrength]) -> EvidenceStrength:
     weak = sum(part.label is StrengthLabel.WEAK for part in per_policy)
     strong = sum(part.label is StrengthLabel.STRONG for part in per_policy)
     return _sum(per_policy, combined_label(len(per_policy), weak, strong))
+
+
+def counted_strength(counts: EvidenceCounts, stated_on: date, as_of: date) -> EvidenceStrength:
+    """The strength of one stance from its evidence counts (as ``stance_strength`` rates its items)."""
+    items = counts.direct_quote + counts.paraphrase + counts.reported_action + counts.recorded_vote
+    newest = stated_on if items else None
+    age = (as_of - stated_on).days if items else None
+    return EvidenceStrength(
+        label=stance_label(items, counts.direct_quote + counts.recorded_vote, age),
+        stances=1,
+        evidence=counts,
+        evidence_from=newest,
+        evidence_to=newest,
+        newest_age_days=age,
+    )
