@@ -40,7 +40,7 @@ from api.comparisons.schemas import (
     PositionOrder,
 )
 from api.comparisons.semantics import agreement, change_kind, distance, summarise_pair
-from api.comparisons.strength import StrengthLabel, agreement_strength
+from api.comparisons.strength import StrengthLabel, pair_strength
 from api.refs import ActorRef, PolicyRef
 
 
@@ -50,13 +50,14 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
     per_pair: dict[tuple[int, int], list[PairAgreement]] = {pair: [] for pair in pairs}
     for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
         stances = [found.stances.get((as_of, actor_id, policy_id)) for actor_id, _ in actors]
+        strengths = [None if stance is None else stance.strength for stance in stances]
         row_pairs = []
         for i, j in pairs:
             item = PairAgreement(
                 actors=[actors[i][1].slug, actors[j][1].slug],
                 agreement=agreement(stances[i], stances[j]),
                 distance=distance(stances[i], stances[j]),
-                strength=agreement_strength(stance.strength if stance else None for stance in (stances[i], stances[j])),
+                strength=pair_strength(strengths[i], strengths[j]),
             )
             row_pairs.append(item)
             per_pair[(i, j)].append(item)
