@@ -1,7 +1,7 @@
 """Arrange effective stances into the comparison responses."""
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import combinations
 
@@ -290,3 +290,26 @@ def party_comparison(as_of: date, parties: Parties, found: Found) -> PartyCompar
         rows=rows,
         matrix=AgreementMatrix(actors=slugs, scores=scores, counts=counts),
     )
+
+
+def actor_comparison_refs(comparison: ActorComparison) -> Iterator[ActorRef | PolicyRef]:
+    """The actors and policies ``comparison`` names, for its purge keys (``api.cdn``): no walk of its evidence."""
+    yield from comparison.actors
+    for row in comparison.rows:
+        yield row.policy
+        for position in row.positions:
+            if position.stance is not None and position.stance.attributed_via is not None:
+                yield position.stance.attributed_via.office
+    for attributed in comparison.attributed:
+        yield attributed.office
+        yield attributed.holder
+
+
+def date_comparison_refs(comparison: DateComparison) -> Iterator[ActorRef | PolicyRef]:
+    """The actor and policies ``comparison`` names, for its purge keys (``api.cdn``)."""
+    yield comparison.actor
+    for row in comparison.rows:
+        yield row.policy
+        for stance in (row.from_stance, row.to_stance):
+            if stance is not None and stance.attributed_via is not None:
+                yield stance.attributed_via.office
