@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import asyncpg
+from asyncpg.transaction import Transaction
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -224,24 +225,39 @@ async def provide_session(request: Request[Any, Any, Any], state: State) -> Asyn
             yield session
 
 
+OWN_SNAPSHOT = "own_snapshot"
+"""A handler ``opt`` flag: the handler opens ``snapshot(pg)`` itself where it needs one (a single statement is a
+consistent snapshot already, and a transaction around it costs two more round trips)."""
+
+
+def snapshot(driver: asyncpg.Connection) -> Transaction:
+    """One read-only ``REPEATABLE READ`` snapshot: every statement inside it sees the same moment."""
+    return driver.transaction(isolation="repeatable_read", readonly=True)
+
+
 async def provide_pg(request: Request[Any, Any, Any], state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     """The raw asyncpg connection of a pooled connection, for the hot comparison queries, inside one read-only
     snapshot: the data version an answer's ETag is made of and the data it shows come from the same moment, also
-    on a replica that keeps replaying the primary's writes meanwhile."""
+    on a replica that keeps replaying the primary's writes meanwhile. A handler flagged ``OWN_SNAPSHOT`` gets the
+    connection outside any transaction and opens ``snapshot`` itself when it sends more than one statement."""
     async with read_connection(request, state) as connection:
         driver = await driver_of(connection)
-        snapshot = driver.transaction(isolation="repeatable_read", readonly=True)
-        await snapshot.start()
+        around = None if request.route_handler.opt.get(OWN_SNAPSHOT) else snapshot(driver)
+        if around is not None:
+            await around.start()
         driver.add_query_logger(log_raw_query)
         try:
             yield driver
         finally:
             driver.remove_query_logger(log_raw_query)
             try:
-                await snapshot.rollback()
+                if around is not None:
+                    await around.rollback()
+                left_open = driver.is_in_transaction()  # a handler's own snapshot left open: a bug
             except Exception:  # noqa: BLE001  (never hand the pool a connection with a transaction open)
-                if not connection.invalidated:
-                    await connection.invalidate()
+                left_open = True
+            if left_open and not connection.invalidated:
+                await connection.invalidate()
 
 
 Session = NamedDependency[AsyncSession]

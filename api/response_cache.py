@@ -43,6 +43,15 @@ class ResponseCache:
         CACHE_HITS.inc()
         return answer
 
+    def holds(self, key: str) -> bool:
+        """Whether an answer is kept under ``key`` (not a lookup: nothing is counted, nothing moves)."""
+        return key in self._answers
+
+    def count_miss(self) -> None:
+        """A lookup known to miss without a ``get`` (the caller checked ``holds``)."""
+        self.misses += 1
+        CACHE_MISSES.inc()
+
     def put(self, key: str, answer: CachedAnswer) -> None:
         """Keep ``answer`` (an answer larger than the whole budget is not kept), dropping the least recently
         used ones as the budget needs."""

@@ -3,10 +3,10 @@
 A raw ASGI app (``granian --interface asgi bench.reference_app:app``): for ``?actors=a,b&as_of=YYYY-MM-DD`` it
 runs one query on an asyncpg pool and answers the rows as a JSON array of objects encoded by msgspec. The
 query is the very SQL text the app sends for the same request, with the same parameters: ``bench.run`` records
-it by calling ``api.comparisons.queries.effective_stances`` and hands it over in ``BENCH_REFERENCE_SQL``
-(``$1`` the dates, ``$2`` the actor ids). Actor slugs are mapped to ids from a dict read at startup, so there
-is exactly one round trip per request. No routing, validation, ETag, dependency injection, response models
-or logging; nothing from the app is imported, so its memory is a floor too.
+it by calling ``api.comparisons.queries.actor_comparison_data`` and hands it over in ``BENCH_REFERENCE_SQL``
+(``$1`` the day, ``$2`` the actor slugs): one round trip per request, as the app's. No routing, validation,
+ETag, dependency injection, response models or logging; nothing from the app is imported, so its memory is a
+floor too.
 """
 
 import os
@@ -35,7 +35,6 @@ class ReferenceApp:
     def __init__(self) -> None:
         self.pool: asyncpg.Pool | None = None
         self.sql = ""
-        self.actor_ids: dict[str, int] = {}
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -43,10 +42,11 @@ class ReferenceApp:
             if message["type"] == "lifespan.startup":
                 size = int(os.environ.get("POSITIONS_DB_POOL_SIZE", "16"))
                 # the same fixed-size pool as the app's engine (pool_size, no overflow)
-                self.pool = await asyncpg.create_pool(dsn(), min_size=size, max_size=size)
+                # and the same plan_cache_mode (db.engine), so PostgreSQL plans the query as for the app
+                self.pool = await asyncpg.create_pool(
+                    dsn(), min_size=size, max_size=size, server_settings={"plan_cache_mode": "force_custom_plan"}
+                )
                 self.sql = os.environ["BENCH_REFERENCE_SQL"]
-                rows = await self.pool.fetch("SELECT slug, id FROM actor")
-                self.actor_ids = {row["slug"]: row["id"] for row in rows}
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.pool is not None:
@@ -62,10 +62,10 @@ class ReferenceApp:
         if "actors" not in query or self.pool is None:
             await self.respond(send, 200, b'{"status":"ok"}')  # readiness probe
             return
-        ids = [self.actor_ids[slug] for slug in query["actors"][0].split(",")]
+        slugs = query["actors"][0].split(",")
         as_of = date.fromisoformat(query["as_of"][0])
         async with self.pool.acquire() as connection:
-            rows = await connection.fetch(self.sql, [as_of], ids)
+            rows = await connection.fetch(self.sql, as_of, slugs)
         await self.respond(send, 200, ENCODER.encode([dict(row) for row in rows]))
 
     @staticmethod

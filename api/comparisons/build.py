@@ -1,7 +1,7 @@
 """Arrange effective stances into the comparison responses."""
 
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from itertools import combinations
 from typing import Protocol
@@ -45,8 +45,8 @@ from api.comparisons.strength import (
     ORDER,
     EvidenceStrength,
     StrengthLabel,
-    agreement_strength,
     combined_label,
+    pair_strength,
     score_strength,
 )
 from api.refs import ActorRef, PolicyRef
@@ -58,13 +58,14 @@ def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Fou
     per_pair: dict[tuple[int, int], list[PairAgreement]] = {pair: [] for pair in pairs}
     for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
         stances = [found.stances.get((as_of, actor_id, policy_id)) for actor_id, _ in actors]
+        strengths = [None if stance is None else stance.strength for stance in stances]
         row_pairs = []
         for i, j in pairs:
             item = PairAgreement(
                 actors=[actors[i][1].slug, actors[j][1].slug],
                 agreement=agreement(stances[i], stances[j]),
                 distance=distance(stances[i], stances[j]),
-                strength=agreement_strength(stance.strength if stance else None for stance in (stances[i], stances[j])),
+                strength=pair_strength(strengths[i], strengths[j]),
             )
             row_pairs.append(item)
             per_pair[(i, j)].append(item)
@@ -358,3 +359,26 @@ def party_comparison(as_of: date, parties: Parties, members: MemberPositions, ow
 def _combined(labels: list[StrengthLabel]) -> StrengthLabel:
     weak = labels.count(StrengthLabel.WEAK)
     return combined_label(len(labels), weak, labels.count(StrengthLabel.STRONG))
+
+
+def actor_comparison_refs(comparison: ActorComparison) -> Iterator[ActorRef | PolicyRef]:
+    """The actors and policies ``comparison`` names, for its purge keys (``api.cdn``): no walk of its evidence."""
+    yield from comparison.actors
+    for row in comparison.rows:
+        yield row.policy
+        for position in row.positions:
+            if position.stance is not None and position.stance.attributed_via is not None:
+                yield position.stance.attributed_via.office
+    for attributed in comparison.attributed:
+        yield attributed.office
+        yield attributed.holder
+
+
+def date_comparison_refs(comparison: DateComparison) -> Iterator[ActorRef | PolicyRef]:
+    """The actor and policies ``comparison`` names, for its purge keys (``api.cdn``)."""
+    yield comparison.actor
+    for row in comparison.rows:
+        yield row.policy
+        for stance in (row.from_stance, row.to_stance):
+            if stance is not None and stance.attributed_via is not None:
+                yield stance.attributed_via.office

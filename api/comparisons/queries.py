@@ -29,13 +29,13 @@ VOTES_CAST = ", ".join(f"'{value}'" for value in CAST_VALUES)
 # with another stance of the pair (`shares_day`): a comparison without such ties probes nothing more, and the
 # lookup never becomes a hash of every stored vote. bench/README.md has the EXPLAIN before and after.
 EFFECTIVE_CTE = """
-WITH candidates AS (
+WITH {asked}candidates AS (
     SELECT d.as_of, s.id, s.actor_id, s.policy_id, s.slug, s.position, s.ambiguity, s.stated_on,
            s.stated_on_precision, s.stated_on_inferred, s.summary,
            (s.retracted_at AT TIME ZONE 'UTC')::date AS retracted_on,
            (lead(s.stated_on) OVER pair = s.stated_on OR lag(s.stated_on) OVER pair = s.stated_on) AS shares_day
            {via_columns}
-    FROM unnest($1::date[]) AS d(as_of)
+    FROM {dates}
     JOIN {stance} s ON s.stated_on <= d.as_of
     WHERE (s.retracted_at IS NULL OR (s.retracted_at AT TIME ZONE 'UTC')::date > d.as_of)
       {filters}
@@ -51,6 +51,9 @@ WITH candidates AS (
     ) vote_cast ON true
     ORDER BY c.as_of, c.actor_id, c.policy_id, c.stated_on DESC, {own_first}vote_cast.found IS NOT NULL DESC, c.id DESC
 )"""
+
+DATES = "unnest($1::date[]) AS d(as_of)"
+"""The days of ``EFFECTIVE_CTE``: ``$1``, an array of dates."""
 
 EFFECTIVE_SQL = (
     EFFECTIVE_CTE
@@ -68,6 +71,33 @@ LEFT JOIN {evidence} ev ON ev.stance_id = e.id
 ORDER BY p.slug, e.as_of, a.slug, ev.id
 """
 )
+
+# compare/actors in one statement (one snapshot, one round trip, no transaction): the data version, the actors
+# asked for by slug ($2, looked up through their unique index, each on at least one row so unknown slugs show),
+# and each one's effective stances as of one day ($1, a plain date, so the planner estimates the stances read from
+# the column's statistics) with their evidence. No ORDER BY: the rows are grouped in Python, evidence by its id.
+ACTOR_COMPARISON_SQL = (
+    EFFECTIVE_CTE
+    + """
+SELECT v.version, a.id AS actor_id, a.slug AS actor_slug, a.name AS actor_name, a.kind AS actor_kind,
+       e.id, e.policy_id, e.slug, e.position, e.ambiguity, e.stated_on, e.stated_on_precision,
+       e.stated_on_inferred, e.summary,
+       p.slug AS policy_slug, p.title AS policy_title,
+       ev.id AS evidence_id, {evidence_columns}
+FROM data_version v
+CROSS JOIN asked a
+LEFT JOIN (
+    effective e
+    JOIN {policy} p ON p.id = e.policy_id
+    LEFT JOIN {evidence} ev ON ev.stance_id = e.id
+    {source_and_speaker}
+) ON e.actor_id = a.id
+WHERE v.id = 1
+"""
+)
+ASKED_ACTORS = "asked AS (SELECT a.id, a.slug, a.name, a.kind FROM actor a WHERE a.slug = ANY($2::text[])), "
+"""The actors of ``ACTOR_COMPARISON_SQL``, by slug, as they are now (as ``version_and_actors`` finds them)."""
+ONE_DAY = "(SELECT $1::date AS as_of) AS d"
 
 # Every actor's effective position on every policy as of one day ($1, a one-element array), with the actor's
 # names and the stance's id and day: the rows of ``position_matrix.PositionMatrix`` (stances without a position
@@ -176,7 +206,7 @@ def _sql(
         source_and_speaker=source_and_speaker(tables),
         **tables,
         **attribution,
-        **parts,
+        **({"asked": "", "dates": DATES} | parts),
     )
 
 
@@ -284,6 +314,80 @@ async def effective_stances(
             entry[1].append(evidence_item(row))
     found.stances = {key: _stance(row, evidence, key[0]) for key, (row, evidence) in collected.items()}
     return found
+
+
+@dataclass(slots=True)
+class ActorComparisonData:
+    """What ``actor_comparison_data`` read in its one statement."""
+
+    version: int
+    actors: list[tuple[int, ActorRef]]
+    """The actors asked for, in the order asked."""
+    found: Found
+
+
+def actor_comparison_sql(*, as_recorded: bool) -> str:
+    """``ACTOR_COMPARISON_SQL`` over the live tables, or over the tables as recorded at the timestamp in ``$3``."""
+    return _sql(
+        ACTOR_COMPARISON_SQL,
+        3 if as_recorded else None,
+        asked=ASKED_ACTORS,
+        dates=ONE_DAY,
+        filters="AND s.actor_id IN (SELECT id FROM asked)",
+        votes_cast=VOTES_CAST,
+    )
+
+
+_LIVE_COMPARISON_SQL = actor_comparison_sql(as_recorded=False)
+_RECORDED_COMPARISON_SQL = actor_comparison_sql(as_recorded=True)
+
+
+async def actor_comparison_data(
+    connection: asyncpg.Connection, slugs: Sequence[str], as_of: date, *, as_recorded: datetime | None = None
+) -> ActorComparisonData:
+    """The data version, the actors (404 naming every unknown slug) and their effective stances as of ``as_of``,
+    from one statement: one consistent snapshot without a transaction."""
+    args: list[object] = [as_of, list(slugs)]
+    if as_recorded is not None:
+        args.append(recorded_moment(as_recorded))
+    rows = await connection.fetch(_RECORDED_COMPARISON_SQL if as_recorded else _LIVE_COMPARISON_SQL, *args)
+    found = Found()
+    by_slug: dict[str, int] = {}
+    collected: dict[int, tuple[asyncpg.Record, list[tuple[int, EvidenceItem]]]] = {}
+    policies = found.policies
+    for row in rows:
+        actor_id = row["actor_id"]
+        if actor_id not in found.actors:
+            by_slug[row["actor_slug"]] = actor_id
+            found.actors[actor_id] = ActorRef(
+                slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]
+            )
+        stance_id = row["id"]
+        if stance_id is None:  # an actor with no stance as of the day
+            continue
+        entry = collected.get(stance_id)
+        if entry is None:
+            entry = collected[stance_id] = (row, [])
+            if row["policy_id"] not in policies:
+                policies[row["policy_id"]] = PolicyRef(slug=row["policy_slug"], title=row["policy_title"])
+        if row["evidence_slug"] is not None:
+            entry[1].append((row["evidence_id"], evidence_item(row)))
+    missing = [slug for slug in slugs if slug not in by_slug]
+    if missing:
+        raise UnknownSlugs("actor", missing, location="query", name="actors")
+    for row, evidence in collected.values():
+        if len(evidence) > 1:
+            evidence.sort(key=_first)
+        found.stances[(as_of, row["actor_id"], row["policy_id"])] = _stance(row, [item for _, item in evidence], as_of)
+    return ActorComparisonData(
+        version=rows[0]["version"],
+        actors=[(by_slug[slug], found.actors[by_slug[slug]]) for slug in slugs],
+        found=found,
+    )
+
+
+def _first(pair: tuple[int, EvidenceItem]) -> int:
+    return pair[0]
 
 
 @dataclass(slots=True)

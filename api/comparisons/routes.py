@@ -5,7 +5,7 @@ data version, and answers ``If-None-Match`` with 304. An answer, once encoded, i
 process's response cache (``api.response_cache``) and served from there until a write changes the version.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -34,7 +34,7 @@ from api.comparisons.schemas import (
     PositionOrder,
     TimelineEntry,
 )
-from api.database import Pg
+from api.database import OWN_SNAPSHOT, Pg, snapshot
 from api.endpoints import endpoint
 from api.errors import InvalidField, InvalidParameter, Unprocessable
 from api.openapi import problem_responses
@@ -117,33 +117,106 @@ async def respond(
     to_csv: Callable[[T], str],
     filename: str,
     version: int | None = None,
+    refs: Callable[[T], Iterable[ActorRef | PolicyRef]] | None = None,
 ) -> Response[Any]:
     """Answer 304 when the ETag is current, otherwise compute and encode in the negotiated ``representation``.
 
-    ``version`` is the data version when the caller already fetched it with its own first query.
+    ``version`` is the data version when the caller already fetched it with its own first query; ``refs`` gives
+    the actors and policies an answer names (its purge keys) without walking it.
     """
     if version is None:
         version = await queries.data_version(pg)
     etag = strong_etag(version, request, *resolved, representation.value)
-    settings: Settings = request.app.state.settings
-    headers = {"ETag": etag, "Cache-Control": cdn.cache_control(settings), "Vary": "Accept"}
+    headers = _headers(request, etag)
     if matches_if_none_match(request, etag):
         return Response(content=None, status_code=304, headers=headers)
     cache: ResponseCache | None = request.app.state.response_cache
     answer = cache.get(etag) if cache is not None else None
     if answer is None:
         body = await compute()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
-        keys = cdn.purge_headers(body)
-        if representation is ResponseFormat.CSV:
-            disposition = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
-            answer = CachedAnswer(to_csv(body).encode(), "text/csv", disposition | keys)  # Litestar adds the charset
-        else:
-            answer = CachedAnswer(encode_json(body), MediaType.JSON, keys)
+        answer = _encode(body, representation, to_csv, filename, refs)
         if cache is not None:
             cache.put(etag, answer)
+    return _answer(request, etag, headers, answer)
+
+
+def _headers(request: Request[Any, Any, Any], etag: str) -> dict[str, str]:
+    settings: Settings = request.app.state.settings
+    return {"ETag": etag, "Cache-Control": cdn.cache_control(settings), "Vary": "Accept"}
+
+
+def _encode(
+    body: T,
+    representation: ResponseFormat,
+    to_csv: Callable[[T], str],
+    filename: str,
+    refs: Callable[[T], Iterable[ActorRef | PolicyRef]] | None,
+) -> CachedAnswer:
+    """``body`` encoded in ``representation``, with its purge headers (from ``refs`` when given)."""
+    keys = cdn.purge_headers(body, None if refs is None else refs(body))
+    if representation is ResponseFormat.CSV:
+        disposition = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
+        return CachedAnswer(to_csv(body).encode(), "text/csv", disposition | keys)  # Litestar adds the charset
+    return CachedAnswer(encode_json(body), MediaType.JSON, keys)
+
+
+def _answer(request: Request[Any, Any, Any], etag: str, headers: dict[str, str], answer: CachedAnswer) -> Response[Any]:
     if matches_if_none_match(request, etag, wildcard=True):
         return Response(content=None, status_code=304, headers=headers)
     return Response(content=answer.body, media_type=answer.media_type, headers=headers | answer.headers)
+
+
+VERSION_SEEN = "data_version_seen"
+"""``app.state`` key: the data version this process last read, to guess whether an answer is already known."""
+
+
+async def respond_in_one_statement(
+    request: Request[Any, Any, Any],
+    representation: ResponseFormat,
+    resolved: tuple[object, ...],
+    peek: Callable[[], Awaitable[int]],
+    load: Callable[[], Awaitable[tuple[int, T]]],
+    to_csv: Callable[[T], str],
+    filename: str,
+    refs: Callable[[T], Iterable[ActorRef | PolicyRef]],
+) -> Response[Any]:
+    """``respond`` for an answer whose data version comes with its data from one statement (``load``): one round
+    trip and one snapshot, no transaction; the ETag is made of the version that statement read.
+
+    When the answer may already be known (the request carries `If-None-Match`, or the response cache holds the
+    answer at the version this process last read), ``peek`` first reads the version alone (and 404s unknown
+    slugs), so a 304 or a cached answer costs one small statement and ``load`` runs only when needed.
+    """
+    cache: ResponseCache | None = request.app.state.response_cache
+    seen: int | None = request.app.state.get(VERSION_SEEN)
+    known = seen is not None and cache is not None and cache.holds(_etag(seen, request, resolved, representation))
+    if known or "if-none-match" in request.headers:
+        version = await peek()
+        request.app.state[VERSION_SEEN] = version
+        etag = _etag(version, request, resolved, representation)
+        if matches_if_none_match(request, etag):
+            return Response(content=None, status_code=304, headers=_headers(request, etag))
+        answer = cache.get(etag) if cache is not None else None
+        if answer is not None:
+            return _answer(request, etag, _headers(request, etag), answer)
+    elif cache is not None:
+        cache.count_miss()
+    version, body = await load()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
+    request.app.state[VERSION_SEEN] = version
+    etag = _etag(version, request, resolved, representation)
+    headers = _headers(request, etag)
+    if matches_if_none_match(request, etag):  # a write came between `peek` and `load`, and the client has it
+        return Response(content=None, status_code=304, headers=headers)
+    answer = _encode(body, representation, to_csv, filename, refs)
+    if cache is not None:
+        cache.put(etag, answer)
+    return _answer(request, etag, headers, answer)
+
+
+def _etag(
+    version: int, request: Request[Any, Any, Any], resolved: tuple[object, ...], representation: ResponseFormat
+) -> str:
+    return strong_etag(version, request, *resolved, representation.value)
 
 
 async def _holders_for(
@@ -201,7 +274,7 @@ class ComparisonController(Controller):
     @get(
         "/actors",
         operation_id="compareActors",
-        opt=endpoint(csv=True),
+        opt={**endpoint(csv=True), OWN_SNAPSHOT: True},
         summary="Compare actors' positions",
         responses={**NOT_MODIFIED, **problem_responses(*COMPARISON_ERRORS)},
     )
@@ -239,37 +312,63 @@ class ComparisonController(Controller):
         recorded = recorded_at(as_recorded)
 
         representation = choose_format(request, format)  # 406 before any query
-        version, resolved_actors = await queries.version_and_actors(pg, slugs, parameter="actors")
+        resolved = (day, recorded, attribution.value)
+        filename = f"compare-actors-{day.isoformat()}"
+        if policies is None and topic is None and attribution is Attribution.AS_STATED:
+            # the common comparison: one statement (version, actors, stances), so no transaction around it
 
-        async def compute() -> ActorComparison:
-            policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
-            holder = attribution is Attribution.HOLDER
-            compared, attributed = await _holders_for(pg, resolved_actors, day) if holder else (resolved_actors, [])
-            found = await queries.effective_stances(
-                pg,
-                [day],
-                actor_ids=[actor_id for actor_id, _ in compared],
-                policy_ids=policy_ids,
-                topic_id=topic_id,
-                as_recorded=recorded,
-                holder=holder,
+            async def peek() -> int:
+                version, _ = await queries.version_and_actors(pg, slugs, parameter="actors")
+                return version
+
+            async def load() -> tuple[int, ActorComparison]:
+                data = await queries.actor_comparison_data(pg, slugs, day, as_recorded=recorded)
+                return data.version, build.actor_comparison(day, data.actors, data.found)
+
+            return await respond_in_one_statement(
+                request,
+                representation,
+                resolved,
+                peek,
+                load,
+                csv_export.actor_comparison_csv,
+                filename,
+                build.actor_comparison_refs,
             )
-            comparison = build.actor_comparison(day, compared, found)
-            if holder:
-                comparison.attributed = attributed
-                comparison.method = f"{comparison.method} {ATTRIBUTION_METHOD}"
-            return comparison
 
-        return await respond(
-            request,
-            pg,
-            representation,
-            (day, recorded, attribution.value),
-            compute,
-            csv_export.actor_comparison_csv,
-            f"compare-actors-{day.isoformat()}",
-            version=version,
-        )
+        async with snapshot(pg):  # filters and holders take statements of their own: one snapshot for all
+            version, resolved_actors = await queries.version_and_actors(pg, slugs, parameter="actors")
+
+            async def compute() -> ActorComparison:
+                policy_ids, topic_id = await _policy_filters(pg, policies, topic, family)
+                holder = attribution is Attribution.HOLDER
+                compared, attributed = await _holders_for(pg, resolved_actors, day) if holder else (resolved_actors, [])
+                found = await queries.effective_stances(
+                    pg,
+                    [day],
+                    actor_ids=[actor_id for actor_id, _ in compared],
+                    policy_ids=policy_ids,
+                    topic_id=topic_id,
+                    as_recorded=recorded,
+                    holder=holder,
+                )
+                comparison = build.actor_comparison(day, compared, found)
+                if holder:
+                    comparison.attributed = attributed
+                    comparison.method = f"{comparison.method} {ATTRIBUTION_METHOD}"
+                return comparison
+
+            return await respond(
+                request,
+                pg,
+                representation,
+                resolved,
+                compute,
+                csv_export.actor_comparison_csv,
+                filename,
+                version=version,
+                refs=build.actor_comparison_refs,
+            )
 
     @get(
         "/parties",
@@ -403,6 +502,7 @@ class ComparisonController(Controller):
             csv_export.date_comparison_csv,
             f"compare-dates-{actor}",
             version=version,
+            refs=build.date_comparison_refs,
         )
 
 

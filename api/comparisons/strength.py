@@ -13,6 +13,7 @@ from datetime import date
 import msgspec
 
 from api.evidence.schemas import EvidenceItem
+from db.enums import EvidenceKind
 
 STALE_AFTER_DAYS = 730
 """Evidence whose newest item is older than this (two years) before the day asked about is weak."""
@@ -79,19 +80,39 @@ def stance_label(items: int, firm: int, age: int | None) -> StrengthLabel:
 
 
 def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: date) -> EvidenceStrength:
-    """The strength of one stance's evidence, as of ``as_of``."""
-    counts = EvidenceCounts()
+    """The strength of one stance's evidence, as of ``as_of`` (one pass over the items: this runs for every cell)."""
+    if not evidence:
+        return EvidenceStrength(
+            label=StrengthLabel.WEAK,
+            stances=1,
+            evidence=EvidenceCounts(),
+            evidence_from=None,
+            evidence_to=None,
+            newest_age_days=None,
+        )
+    direct_quote = paraphrase = reported_action = recorded_vote = 0
     for item in evidence:
-        kind = item.kind.value
-        setattr(counts, kind, getattr(counts, kind) + 1)
-    newest = stated_on if evidence else None
-    age = (as_of - newest).days if newest is not None else None
+        kind = item.kind
+        if kind is EvidenceKind.DIRECT_QUOTE:
+            direct_quote += 1
+        elif kind is EvidenceKind.PARAPHRASE:
+            paraphrase += 1
+        elif kind is EvidenceKind.REPORTED_ACTION:
+            reported_action += 1
+        else:
+            recorded_vote += 1
+    age = (as_of - stated_on).days
     return EvidenceStrength(
-        label=stance_label(len(evidence), counts.direct_quote + counts.recorded_vote, age),
+        label=stance_label(len(evidence), direct_quote + recorded_vote, age),
         stances=1,
-        evidence=counts,
-        evidence_from=newest,
-        evidence_to=newest,
+        evidence=EvidenceCounts(
+            direct_quote=direct_quote,
+            paraphrase=paraphrase,
+            reported_action=reported_action,
+            recorded_vote=recorded_vote,
+        ),
+        evidence_from=stated_on,
+        evidence_to=stated_on,
         newest_age_days=age,
     )
 
@@ -149,6 +170,31 @@ def combined_label(parts: int, weak: int, strong: int) -> StrengthLabel:
     if parts >= 3 and weak == 0 and 2 * strong >= parts:
         return StrengthLabel.STRONG
     return StrengthLabel.MODERATE
+
+
+def pair_strength(a: EvidenceStrength | None, b: EvidenceStrength | None) -> EvidenceStrength:
+    """``agreement_strength`` of two sides, without its general machinery: this runs for every pair on every
+    policy of a comparison. With one side missing, the other's figures labelled `weak` (sharing its counts, which
+    nothing changes once rated)."""
+    if a is None or b is None:
+        present = a if b is None else b
+        if present is None:
+            return _sum((), StrengthLabel.WEAK)
+        return EvidenceStrength(
+            label=StrengthLabel.WEAK,
+            stances=present.stances,
+            evidence=present.evidence,
+            evidence_from=present.evidence_from,
+            evidence_to=present.evidence_to,
+            newest_age_days=present.newest_age_days,
+        )
+    if a.label is StrengthLabel.WEAK or b.label is StrengthLabel.WEAK:
+        label = StrengthLabel.WEAK
+    elif a.label is StrengthLabel.MODERATE or b.label is StrengthLabel.MODERATE:
+        label = StrengthLabel.MODERATE
+    else:
+        label = StrengthLabel.STRONG
+    return _sum((a, b), label)
 
 
 def score_strength(per_policy: Sequence[EvidenceStrength]) -> EvidenceStrength:

@@ -8,6 +8,7 @@ from api.comparisons.strength import (
     EvidenceStrength,
     StrengthLabel,
     agreement_strength,
+    pair_strength,
     score_strength,
     stance_strength,
 )
@@ -134,3 +135,20 @@ def test_a_score_is_labelled_from_its_policies(labels: list[StrengthLabel], expe
     summary = score_strength(per_policy)
     assert summary.label is expected
     assert summary.stances == 2 * len(labels)
+
+
+SIDES = [
+    None,
+    rated(),
+    rated("paraphrase"),
+    rated("direct_quote"),
+    rated("direct_quote", "recorded_vote"),
+    rated("direct_quote", "paraphrase", as_of=STATED + timedelta(days=500)),
+    rated("recorded_vote", "reported_action", "paraphrase", as_of=STATED + timedelta(days=900)),
+]
+
+
+@pytest.mark.parametrize("a", SIDES)
+@pytest.mark.parametrize("b", SIDES)
+def test_the_pair_shortcut_rates_as_the_general_rule(a: EvidenceStrength | None, b: EvidenceStrength | None) -> None:
+    assert pair_strength(a, b) == agreement_strength([a, b])
