@@ -114,10 +114,9 @@ async def run(url: str, repeat: int) -> None:
                 chosen = rng.sample(parties, count)
                 found_parties = await queries.party_members(connection, chosen, LAST_DAY)
                 members = {m for group in found_parties.members.values() for m in group}
-                found = await queries.effective_stances(
-                    connection, [LAST_DAY], actor_ids=sorted(members | set(found_parties.refs))
-                )
-                return len(build.party_comparison(LAST_DAY, found_parties, found).rows)
+                positions = await queries.member_positions(connection, LAST_DAY, sorted(members))
+                own = await queries.effective_stances(connection, [LAST_DAY], actor_ids=list(found_parties.refs))
+                return len(build.party_comparison(LAST_DAY, found_parties, positions, own).rows)
 
             return run_one
 
@@ -125,7 +124,8 @@ async def run(url: str, repeat: int) -> None:
             policy_id = chosen_policies[i % len(chosen_policies)]
             found = await queries.effective_stances(connection, [LAST_DAY], policy_ids=[policy_id])
             everyone = await queries.party_members(connection, None, LAST_DAY)
-            return len(build.party_rows(everyone, LAST_DAY, found, [policy_id])[0].parties)
+            rows = build.party_rows(everyone, LAST_DAY, found.policies, found.stances, found.stances)
+            return len(rows[0].parties)
 
         async def pair(i: int) -> int:
             found = await queries.effective_stances(

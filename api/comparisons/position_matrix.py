@@ -93,7 +93,7 @@ class PositionMatrix:
 
     def stance_ids(self, actor_ids: Iterable[int]) -> list[int]:
         """The effective stances of these actors (to read their evidence counts)."""
-        return [stance for actor_id in actor_ids for stance in self.stances[actor_id] if stance]
+        return [stance for actor_id in actor_ids for stance in self.stances.get(actor_id, ()) if stance]
 
     def pair_strength(self, actor_id: int, other_id: int, evidence: Mapping[int, Sequence[int]]) -> EvidenceStrength:
         """What the two actors' agreement score rests on: both stances on every policy where both have a position,

@@ -3,12 +3,10 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import asyncpg
 import pytest
 
-from api.auth import generate_key
-from db.engine import plain_url
 from tests.conftest import DatabaseFactory, running_server
+from tests.keys import create_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +18,6 @@ class FuzzTarget:
 @pytest.fixture(scope="session")
 async def fuzz_target(databases: DatabaseFactory) -> AsyncIterator[FuzzTarget]:
     url = await databases.clone("fuzz")
-    key = generate_key()
-    connection = await asyncpg.connect(plain_url(url))
-    try:
-        await connection.execute(
-            "INSERT INTO api_key (name, prefix, key_hash, scope) VALUES ('fuzzer', $1, $2, 'admin')",
-            key.prefix,
-            key.key_hash,
-        )
-    finally:
-        await connection.close()
+    headers = await create_key(url, "fuzzer", "admin")
     async with running_server(url, {"POSITIONS_WRITE_RATE_LIMIT": "1000000"}) as base:
-        yield FuzzTarget(base_url=base, headers={"Authorization": f"Bearer {key.secret}"})
+        yield FuzzTarget(base_url=base, headers=headers)

@@ -131,6 +131,11 @@ async def test_bad_alignment_parameters_are_problems(client: Client, query: str,
     assert name in response.text, problem
 
 
+async def test_an_actor_with_no_position_yet_has_empty_lists(client: Client) -> None:
+    body = await get(client, "/v1/actors/keir-starmer/alignment?as_of=2000-01-01")
+    assert (body["actors_compared"], body["most_aligned"], body["least_aligned"]) == (0, [], [])
+
+
 async def test_unknown_actor_is_a_404_naming_it(client: Client) -> None:
     response = await client.get("/v1/actors/nobody-at-all/alignment")
     assert_problem(response, 404)

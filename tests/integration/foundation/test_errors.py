@@ -14,12 +14,12 @@ every one of them.
 
 import dataclasses
 import re
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import asyncpg
 import pytest
 from litestar import Litestar, get
 from litestar.exceptions import HTTPException, ValidationException
@@ -27,7 +27,6 @@ from litestar.params import Parameter
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.auth import generate_key
 from api.errors import (
     EXCEPTION_HANDLERS,
     FRAMEWORK_STATUSES,
@@ -41,7 +40,7 @@ from api.errors import (
 )
 from api.migrations import head_revision
 from api.settings import Settings
-from db.engine import plain_url
+from tests.keys import create_key
 from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
@@ -227,19 +226,7 @@ async def limited(write_url: str) -> AsyncIterator[Client]:
 
 
 async def new_key(write_url: str, scope: str) -> dict[str, str]:
-    key = generate_key()
-    connection = await asyncpg.connect(plain_url(write_url))
-    try:
-        await connection.execute(
-            "INSERT INTO api_key (name, prefix, key_hash, scope) VALUES ($1, $2, $3, $4)",
-            f"errors {scope} {key.prefix}",
-            key.prefix,
-            key.key_hash,
-            scope,
-        )
-    finally:
-        await connection.close()
-    return {"Authorization": f"Bearer {key.secret}"}
+    return await create_key(write_url, f"errors {scope} {uuid.uuid4().hex[:8]}", scope)
 
 
 async def send(client: Client, item: WriteCase, headers: dict[str, str]) -> Any:

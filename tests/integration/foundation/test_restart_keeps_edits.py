@@ -14,10 +14,10 @@ import asyncpg
 import httpx
 import pytest
 
-from api.auth import generate_key
 from db.embedded import PROJECT_ROOT
 from db.engine import plain_url
 from tests.conftest import running_server
+from tests.keys import create_key
 
 pytestmark = pytest.mark.slow
 
@@ -61,17 +61,7 @@ async def test_roles_and_aliases_written_through_the_api_survive_restarts_and_re
     async with positions_serve(url) as base:
         seeded = await _starmer(base)
         assert len(seeded["roles"]) == 2, "the first start seeds the empty database"
-        connection = await asyncpg.connect(plain_url(url))
-        try:
-            key = generate_key()
-            await connection.execute(
-                "INSERT INTO api_key (name, prefix, key_hash, scope) VALUES ('Desk Admin', $1, $2, 'admin')",
-                key.prefix,
-                key.key_hash,
-            )
-        finally:
-            await connection.close()
-        auth = {"Authorization": f"Bearer {key.secret}"}
+        auth = await create_key(url, "Desk Admin", "admin")
         async with httpx.AsyncClient(base_url=base, headers=auth) as http:
             roles = await http.put("/v1/actors/keir-starmer/roles", json={"roles": EDITED_ROLES})
             assert roles.status_code == 200, roles.text

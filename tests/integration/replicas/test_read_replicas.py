@@ -9,17 +9,17 @@ replica's replay is held back.
 import asyncio
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 import httpx
 
-from api.auth import generate_key
 from tests.conftest import running_server
 from tests.integration.replicas.conftest import DATABASE, Cluster, StreamingPair
 from tests.integration.resilience.test_database_freeze import frozen
+from tests.keys import create_key
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,giorgia-meloni&as_of=2025-06-01&policies=uk-albania-strategic-partnership"
 ACTOR = "/v1/actors/edi-rama"
@@ -68,18 +68,7 @@ class AsyncExitClients:
 
 async def editor_key(url: str) -> dict[str, str]:
     """An editor key, inserted on the primary (as ``positions keys create`` would)."""
-    key = generate_key()
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await connection.execute(
-            "INSERT INTO api_key (name, prefix, key_hash, scope) VALUES ($1, $2, $3, 'editor')",
-            f"Replica desk {key.prefix}",
-            key.prefix,
-            key.key_hash,
-        )
-    finally:
-        await connection.close()
-    return {"Authorization": f"Bearer {key.secret}"}
+    return await create_key(url, f"Replica desk {uuid.uuid4().hex[:8]}")
 
 
 def stance(slug: str, position: int) -> dict[str, Any]:

@@ -5,30 +5,16 @@ through one is in the very next comparison read from the other, however warm its
 from contextlib import AsyncExitStack
 from typing import Any
 
-import asyncpg
 import httpx
 
-from api.auth import generate_key
-from db.engine import plain_url
 from tests.conftest import running_server
+from tests.keys import create_key
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,giorgia-meloni&as_of=2025-06-01&policies=uk-albania-strategic-partnership"
 
 
 async def key_with_limit(url: str, name: str, limit: int | None) -> dict[str, str]:
-    key = generate_key()
-    connection = await asyncpg.connect(plain_url(url))
-    try:
-        await connection.execute(
-            "INSERT INTO api_key (name, prefix, key_hash, scope, rate_limit) VALUES ($1, $2, $3, 'editor', $4)",
-            name,
-            key.prefix,
-            key.key_hash,
-            limit,
-        )
-    finally:
-        await connection.close()
-    return {"Authorization": f"Bearer {key.secret}"}
+    return await create_key(url, name, rate_limit=limit)
 
 
 def stance(slug: str, position: int = -1) -> dict[str, Any]:

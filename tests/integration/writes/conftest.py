@@ -23,9 +23,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.auth import generate_key
 from api.settings import Settings
 from db.engine import plain_url
+from tests.keys import insert_key
 from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
@@ -67,21 +67,9 @@ def make_key(db: asyncpg.Connection) -> KeyFactory:
     """Insert an API key directly (as ``positions keys create`` would) and return its bearer header."""
 
     async def create(name: str, scope: str = "editor") -> dict[str, str]:
-        key = generate_key()
-        await db.execute(
-            "INSERT INTO api_key (name, prefix, key_hash, scope) VALUES ($1, $2, $3, $4)",
-            name,
-            key.prefix,
-            key.key_hash,
-            scope,
-        )
-        return bearer(key.secret)
+        return await insert_key(db, name, scope)
 
     return create
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture

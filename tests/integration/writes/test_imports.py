@@ -13,11 +13,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.auth import generate_key
 from api.imports.jobs import fail_interrupted_jobs, import_now
 from api.migrations import upgrade_to_head
 from db.engine import plain_url
-from tests.integration.writes.conftest import GENEROUS_RATE_LIMIT, KeyFactory, bearer, settings_for
+from tests.integration.writes.conftest import GENEROUS_RATE_LIMIT, KeyFactory, settings_for
+from tests.keys import insert_key
 from tests.problems import assert_problem
 
 Client = AsyncTestClient[Litestar]
@@ -199,22 +199,13 @@ async def test_an_editor_key_imports_sources_and_stances_only(writer: Client, ma
 
 
 async def test_an_import_is_one_write_against_the_keys_own_limit(write_url: str, db: asyncpg.Connection) -> None:
-    key = generate_key()
-    await db.execute(
-        "INSERT INTO api_key (name, prefix, key_hash, scope, rate_limit) VALUES ('Bulk', $1, $2, 'admin', 1)",
-        key.prefix,
-        key.key_hash,
-    )
+    key = await insert_key(db, "Bulk", "admin", rate_limit=1)
     app = create_app(settings_for(write_url, write_rate_limit=GENEROUS_RATE_LIMIT))
     async with AsyncTestClient(app) as client:
-        first = await client.post(
-            "/v1/imports", content=bundle(*newsroom_records()), headers=bearer(key.secret) | NDJSON
-        )
+        first = await client.post("/v1/imports", content=bundle(*newsroom_records()), headers=key | NDJSON)
         assert first.status_code == 200, first.text
         assert first.headers["RateLimit-Policy"].startswith("1;")
-        second = await client.post(
-            "/v1/imports", content=bundle(*newsroom_records()), headers=bearer(key.secret) | NDJSON
-        )
+        second = await client.post("/v1/imports", content=bundle(*newsroom_records()), headers=key | NDJSON)
         assert_problem(second, 429, "rate-limited")
 
 
