@@ -73,6 +73,12 @@ def mean_of(scenarios: list[Scenario], *names: str) -> tuple[float, float]:
     )
 
 
+def cpu_per_answer(scenarios: list[Scenario], *names: str) -> float:
+    """Mean CPU ms per answer of the server and of PostgreSQL over the named scenarios: steadier than req/s."""
+    picked = [s for s in scenarios if s.name in names]
+    return sum(s.app_cpu_ms + (s.db_cpu_ms or 0.0) for s in picked) / len(picked)
+
+
 def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> dict[str, object]:
     shape = shape_from_args(args)
     url, report = prepare_database(server_url, args.database, shape, args.reuse, pg_pid)
@@ -179,13 +185,25 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         f" PSS after the runs {project_pss_mb:.0f} MB (reference: PSS {reference_pss_mb:.0f} MB)"
     )
     print(f"load average during the runs: {', '.join(f'{s.load_after:.1f}' for s in scenarios)}")
-    print("\nthree references in one run (the references: mean of before and after)")
-    print(f"  lean reference: {ref_rps:.1f} req/s, p99 {ref_p99:.1f} ms")
+    cpu = {
+        "reference": cpu_per_answer(scenarios, "reference (before)", "reference (after)"),
+        "fastapi": cpu_per_answer(scenarios, "fastapi (before)", "fastapi (after)") if fastapi else None,
+        "compare/actors": cpu_per_answer(scenarios, "compare/actors"),
+    }
+    print("\nthree references in one run (the references: mean of before and after; CPU: server + PostgreSQL)")
+    print(f"  lean reference: {ref_rps:.1f} req/s, p99 {ref_p99:.1f} ms, {cpu['reference']:.1f} ms CPU per answer")
     if fastapi_ratio is None:
         print(f"  FastAPI reference: not measured (`{FASTAPI_GROUP}` installs it)")
     else:
-        print(f"  FastAPI reference: {fastapi_rps:.1f} req/s, p99 {fastapi_p99:.1f} ms")
-    print(f"  compare/actors: {actors.result.rps:.1f} req/s, p99 {actors.result.p99_ms:.1f} ms")
+        print(f"  FastAPI reference: {fastapi_rps:.1f} req/s, p99 {fastapi_p99:.1f} ms, {cpu['fastapi']:.1f} ms CPU")
+    print(
+        f"  compare/actors: {actors.result.rps:.1f} req/s, p99 {actors.result.p99_ms:.1f} ms,"
+        f" {cpu['compare/actors']:.1f} ms CPU"
+    )
+    print(
+        f"  ratios: app/lean {ratio:.2f}, app/FastAPI {'-' if fastapi_ratio is None else f'{fastapi_ratio:.2f}'}"
+        f" (req/s); app p99 / lean p99 {p99_ratio:.2f}"
+    )
     print("\ntargets")
     print(
         f"  compare/actors / lean reference throughput: {ratio:.2f} (target >= {MIN_REFERENCE_RATIO:.2f})"
@@ -234,6 +252,7 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         "fastapi_p99_ms": fastapi_p99 if fastapi else None,
         "ratio_to_fastapi": fastapi_ratio,
         "fastapi_pss_mb": fastapi_pss_mb,
+        "cpu_ms_per_answer": cpu,
         "speedup_304": speedup,
         "project_peak_rss_mb": peak_mb,
         "project_idle_rss_mb": idle_rss_mb,

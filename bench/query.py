@@ -25,16 +25,24 @@ class _Recorder:
         return []
 
 
-def app_comparison_sql() -> str:
+async def record_comparison_sql() -> str:
     """The SQL ``effective_stances`` sends for compare/actors: ``$1`` the dates, ``$2`` the actor ids."""
     from api.comparisons.queries import effective_stances
 
     recorder = _Recorder()
-    asyncio.run(effective_stances(recorder, [LAST_DAY], actor_ids=[1, 2]))  # type: ignore[arg-type]
+    await effective_stances(recorder, [LAST_DAY], actor_ids=[1, 2])  # type: ignore[arg-type]
     ((sql, args),) = recorder.calls
     if args != ([LAST_DAY], [1, 2]):
-        raise RuntimeError(f"effective_stances now sends other parameters ({args!r}); update bench/reference_app.py")
+        raise RuntimeError(
+            f"effective_stances now sends other parameters ({args!r}); update bench/reference_app.py"
+            " and bench/reference_fastapi_data.py"
+        )
     return sql
+
+
+def app_comparison_sql() -> str:
+    """``record_comparison_sql`` outside an event loop."""
+    return asyncio.run(record_comparison_sql())
 
 
 async def explain(url: str, sql: str, actor_slugs: list[str], as_of: date) -> str:

@@ -1,16 +1,33 @@
-"""The FastAPI reference's response models and the one function that maps its rows into them.
+"""The FastAPI reference's data path: its response models, its SQL, and one request's work on a session.
 
 Plain pydantic v2 models, as a FastAPI user would declare them for ``GET /v1/compare/actors``: the requested
 actors, and each effective stance with its actor, policy and evidence (each piece with its source and speaker):
-every column the comparison query returns, which is what the lean reference answers as flat rows. Apart from
-pydantic, nothing here needs the ``bench-fastapi`` group, so the tests check the mapping without FastAPI.
+every column the comparison query returns, which is what the lean reference answers as flat rows. Nothing here
+imports FastAPI (only pydantic and SQLAlchemy), so the tests check this path without the ``bench-fastapi`` group.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+ACTORS_SQL = text("SELECT id, slug, name, kind FROM actor WHERE slug = ANY(:slugs)")
+
+
+def named_parameters(sql: str) -> TextClause:
+    """The app's comparison SQL (asyncpg's ``$1`` the dates, ``$2`` the actor ids) as a ``text()`` clause with
+    named parameters. ``CAST(... AS ...)`` rather than ``:name::type``, which ``text()`` would misread."""
+    named = sql.replace("$1::date[]", "CAST(:dates AS date[])").replace("$2::bigint[]", "CAST(:actor_ids AS bigint[])")
+    if "$" in named:
+        raise ValueError("the comparison SQL has parameters other than $1::date[] and $2::bigint[]")
+    return text(named)
+
+
+def sqlalchemy_url(url: str) -> str:
+    return "postgresql+asyncpg://" + url.split("://", 1)[1]
 
 
 class ActorOut(BaseModel):
@@ -124,3 +141,15 @@ def comparison_from_rows(as_of: date, actors: Iterable[Row], rows: Iterable[Row]
         actors=[ActorOut(slug=a["slug"], name=a["name"], kind=a["kind"]) for a in actors],
         stances=list(stances.values()),
     )
+
+
+async def compare_actors(
+    session: AsyncSession, comparison: TextClause, slugs: Sequence[str], as_of: date
+) -> ComparisonOut | None:
+    """One request's work: resolve the slugs (None when one is unknown), run the comparison, build the answer."""
+    found = (await session.execute(ACTORS_SQL, {"slugs": list(slugs)})).mappings().all()
+    if len(found) != len(set(slugs)):
+        return None
+    rows = await session.execute(comparison, {"dates": [as_of], "actor_ids": [actor["id"] for actor in found]})
+    by_slug = {actor["slug"]: actor for actor in found}
+    return comparison_from_rows(as_of, [by_slug[slug] for slug in slugs], rows.mappings())
