@@ -83,7 +83,7 @@ class ComparisonOut(BaseModel):
     stances: list[StanceOut]
 
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # a SQLAlchemy RowMapping (or any mapping) of column names to values
 
 
 def evidence_from_row(row: Row) -> EvidenceOut:
