@@ -1,23 +1,37 @@
-"""The main run: the reference, compare/actors (uncached and 304), compare/dates, the optional what-if
-variants, the reference again; then the targets."""
+"""The main run: the lean and the FastAPI references, compare/actors (uncached and 304), compare/dates, the
+optional what-if variants, both references again; then the targets."""
 
 import argparse
 import asyncio
+from contextlib import ExitStack
 from dataclasses import asdict
 
 from bench.cluster import prepare_database, prewarm, settings_summary
 from bench.data import LAST_DAY
 from bench.loadgen import wrk_available
 from bench.measure import HEADER, MB, Scenario, measure
-from bench.query import app_comparison_sql, explain
+from bench.query import app_comparison_sql, explain, record_comparison_sql
 from bench.servers import (
+    FASTAPI_GROUP,
+    FASTAPI_TARGET,
     PROJECT_TARGET,
     REFERENCE_TARGET,
+    Server,
+    fastapi_installed,
     granian,
     tree,
     tree_pss,
 )
-from bench.targets import MAX_P99_MS, MAX_SERVER_MB, MIN_304_SPEEDUP, MIN_LOAD_RATE, MIN_REFERENCE_RATIO, verdict
+from bench.targets import (
+    MAX_P99_MS,
+    MAX_P99_RATIO,
+    MAX_SERVER_MB,
+    MIN_304_SPEEDUP,
+    MIN_FASTAPI_RATIO,
+    MIN_LOAD_RATE,
+    MIN_REFERENCE_RATIO,
+    verdict,
+)
 from bench.workload import Requests, check_same_data, fetch_etags, make_requests, shape_from_args
 
 VARIANTS = (
@@ -50,6 +64,21 @@ def measure_variants(
     return measured
 
 
+def mean_of(scenarios: list[Scenario], *names: str) -> tuple[float, float]:
+    """Mean requests/s and mean p99 of the named scenarios (a yardstick measured before and after)."""
+    picked = [s for s in scenarios if s.name in names]
+    return (
+        sum(s.result.rps for s in picked) / len(picked),
+        sum(s.result.p99_ms for s in picked) / len(picked),
+    )
+
+
+def cpu_per_answer(scenarios: list[Scenario], *names: str) -> float:
+    """Mean CPU ms per answer of the server and of PostgreSQL over the named scenarios: steadier than req/s."""
+    picked = [s for s in scenarios if s.name in names]
+    return sum(s.app_cpu_ms + (s.db_cpu_ms or 0.0) for s in picked) / len(picked)
+
+
 def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> dict[str, object]:
     shape = shape_from_args(args)
     url, report = prepare_database(server_url, args.database, shape, args.reuse, pg_pid)
@@ -58,28 +87,51 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
     settings = asyncio.run(settings_summary(url))
     sql = app_comparison_sql()
     plan = asyncio.run(explain(url, sql, ["actor-1", "actor-2"], LAST_DAY))
+    with_fastapi = fastapi_installed()
+    if not with_fastapi:
+        print(
+            f"\nFastAPI is not installed: running without the FastAPI reference (install it with `{FASTAPI_GROUP}`)",
+            flush=True,
+        )
     scenarios: list[Scenario] = []
-    with (
-        granian(
-            "project",
-            PROJECT_TARGET,
-            url,
-            workers=args.workers,
-            ready_path="/ready",
-            factory=True,
-            extra_env=NO_RESPONSE_CACHE,  # every answer computed: the uncached figures
-        ) as project,
-        granian(
-            "reference",
-            REFERENCE_TARGET,
-            url,
-            workers=args.workers,
-            ready_path="/",
-            extra_env={"BENCH_REFERENCE_SQL": sql},
-        ) as reference,
-    ):
-        same = check_same_data(project, reference, requests.actors[0])
-        print(f"same data check on {requests.actors[0]}: {same}", flush=True)
+    with ExitStack() as servers:
+        project = servers.enter_context(
+            granian(
+                "project",
+                PROJECT_TARGET,
+                url,
+                workers=args.workers,
+                ready_path="/ready",
+                factory=True,
+                extra_env=NO_RESPONSE_CACHE,  # every answer computed: the uncached figures
+            )
+        )
+        reference = servers.enter_context(
+            granian(
+                "reference",
+                REFERENCE_TARGET,
+                url,
+                workers=args.workers,
+                ready_path="/",
+                extra_env={"BENCH_REFERENCE_SQL": sql},
+            )
+        )
+        fastapi: Server | None = None
+        if with_fastapi:
+            fastapi = servers.enter_context(
+                granian(
+                    "fastapi",
+                    FASTAPI_TARGET,
+                    url,
+                    workers=args.workers,
+                    ready_path="/ready",
+                    factory=True,
+                    extra_env={"BENCH_REFERENCE_SQL": asyncio.run(record_comparison_sql())},
+                )
+            )
+        compared = [project, reference] if fastapi is None else [project, reference, fastapi]
+        same = check_same_data(compared, requests.actors[: args.check_requests])
+        print(f"same data check: {same}", flush=True)
         etag_lines = fetch_etags(project, requests.actors[: args.etags])
         idle_rss_mb = project.sample_rss() / MB
         print(
@@ -90,12 +142,15 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         )
         print(HEADER, flush=True)
         scenarios.append(measure("reference (before)", reference, requests.actors, args, pg_pid, url))
+        if fastapi is not None:
+            scenarios.append(measure("fastapi (before)", fastapi, requests.actors, args, pg_pid, url))
         scenarios.append(measure("compare/actors", project, requests.actors, args, pg_pid, url))
         scenarios.append(measure("compare/actors 304", project, etag_lines, args, pg_pid, url))
         scenarios.append(measure("compare/dates", project, requests.dates, args, pg_pid, url))
         scenarios.append(measure(UNCACHED, project, requests.actors[:REPEATED], args, pg_pid, url))
         project_pss_mb = tree_pss(project.process.pid) / MB
         reference_pss_mb = tree_pss(reference.process.pid) / MB
+        fastapi_pss_mb = None if fastapi is None else tree_pss(fastapi.process.pid) / MB
         worker_count = len(tree(project.process.pid))
         project.process.terminate()  # out of the way of the variants
         with granian(
@@ -105,12 +160,17 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         if args.variants:
             scenarios += measure_variants(args, url, requests, etag_lines, pg_pid)
         scenarios.append(measure("reference (after)", reference, requests.actors, args, pg_pid, url))
+        if fastapi is not None:
+            scenarios.append(measure("fastapi (after)", fastapi, requests.actors, args, pg_pid, url))
 
     by_name = {s.name: s for s in scenarios}
-    ref_rps = (by_name["reference (before)"].result.rps + by_name["reference (after)"].result.rps) / 2
+    ref_rps, ref_p99 = mean_of(scenarios, "reference (before)", "reference (after)")
+    fastapi_rps, fastapi_p99 = mean_of(scenarios, "fastapi (before)", "fastapi (after)") if fastapi else (0.0, 0.0)
     actors = by_name["compare/actors"]
     cached = by_name["compare/actors 304"]
     ratio = actors.result.rps / ref_rps if ref_rps else 0.0
+    fastapi_ratio = actors.result.rps / fastapi_rps if fastapi_rps else None
+    p99_ratio = actors.result.p99_ms / ref_p99 if ref_p99 else 0.0
     speedup = cached.result.rps / actors.result.rps if actors.result.rps else 0.0
     repeated = by_name[CACHED].result.rps
     uncached_rps = max(actors.result.rps, 1e-9)
@@ -125,10 +185,38 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         f" PSS after the runs {project_pss_mb:.0f} MB (reference: PSS {reference_pss_mb:.0f} MB)"
     )
     print(f"load average during the runs: {', '.join(f'{s.load_after:.1f}' for s in scenarios)}")
+    cpu = {
+        "reference": cpu_per_answer(scenarios, "reference (before)", "reference (after)"),
+        "fastapi": cpu_per_answer(scenarios, "fastapi (before)", "fastapi (after)") if fastapi else None,
+        "compare/actors": cpu_per_answer(scenarios, "compare/actors"),
+    }
+    print("\nthree references in one run (the references: mean of before and after; CPU: server + PostgreSQL)")
+    print(f"  lean reference: {ref_rps:.1f} req/s, p99 {ref_p99:.1f} ms, {cpu['reference']:.1f} ms CPU per answer")
+    if fastapi_ratio is None:
+        print(f"  FastAPI reference: not measured (`{FASTAPI_GROUP}` installs it)")
+    else:
+        print(f"  FastAPI reference: {fastapi_rps:.1f} req/s, p99 {fastapi_p99:.1f} ms, {cpu['fastapi']:.1f} ms CPU")
+    print(
+        f"  compare/actors: {actors.result.rps:.1f} req/s, p99 {actors.result.p99_ms:.1f} ms,"
+        f" {cpu['compare/actors']:.1f} ms CPU"
+    )
+    print(
+        f"  ratios: app/lean {ratio:.2f}, app/FastAPI {'-' if fastapi_ratio is None else f'{fastapi_ratio:.2f}'}"
+        f" (req/s); app p99 / lean p99 {p99_ratio:.2f}"
+    )
     print("\ntargets")
     print(
-        f"  compare/actors / reference throughput: {ratio:.2f} (target >= {MIN_REFERENCE_RATIO:.2f})"
+        f"  compare/actors / lean reference throughput: {ratio:.2f} (target >= {MIN_REFERENCE_RATIO:.2f})"
         f" {verdict(ratio >= MIN_REFERENCE_RATIO)}"
+    )
+    if fastapi_ratio is not None:
+        print(
+            f"  compare/actors / FastAPI reference throughput: {fastapi_ratio:.2f} (target >= {MIN_FASTAPI_RATIO:.2f})"
+            f" {verdict(fastapi_ratio >= MIN_FASTAPI_RATIO)}"
+        )
+    print(
+        f"  compare/actors p99 / lean reference p99: {p99_ratio:.2f} (target <= {MAX_P99_RATIO:.2f})"
+        f" {verdict(p99_ratio <= MAX_P99_RATIO)}"
     )
     print(
         f"  compare/actors p99: {actors.result.p99_ms:.1f} ms (target <= {MAX_P99_MS:.0f} ms)"
@@ -157,7 +245,14 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
             {**asdict(s), "rps": s.result.rps, "bytes_per_request": s.result.bytes_per_request} for s in scenarios
         ],
         "reference_rps": ref_rps,
+        "reference_p99_ms": ref_p99,
         "ratio_to_reference": ratio,
+        "p99_ratio_to_reference": p99_ratio,
+        "fastapi_rps": fastapi_rps if fastapi else None,
+        "fastapi_p99_ms": fastapi_p99 if fastapi else None,
+        "ratio_to_fastapi": fastapi_ratio,
+        "fastapi_pss_mb": fastapi_pss_mb,
+        "cpu_ms_per_answer": cpu,
         "speedup_304": speedup,
         "project_peak_rss_mb": peak_mb,
         "project_idle_rss_mb": idle_rss_mb,

@@ -27,17 +27,38 @@ class _Recorder:
         return []
 
 
-def app_comparison_sql() -> str:
-    """The SQL ``actor_comparison_data`` sends for compare/actors: ``$1`` the day, ``$2`` the actor slugs."""
+async def record_app_comparison_sql() -> str:
+    """The SQL ``actor_comparison_data`` sends for compare/actors (``$1`` the day, ``$2`` the actor slugs): the lean
+    reference's."""
     from api.comparisons.queries import actor_comparison_data
 
     recorder = _Recorder()
     with contextlib.suppress(UnknownSlugs):  # the recorder answers no rows: every actor is unknown
-        asyncio.run(actor_comparison_data(recorder, ["actor-1", "actor-2"], LAST_DAY))  # type: ignore[arg-type]
+        await actor_comparison_data(recorder, ["actor-1", "actor-2"], LAST_DAY)  # type: ignore[arg-type]
     ((sql, args),) = recorder.calls
     if args != (LAST_DAY, ["actor-1", "actor-2"]):
         raise RuntimeError(f"actor_comparison_data sends other parameters ({args!r}): update bench/reference_app.py")
     return sql
+
+
+async def record_comparison_sql() -> str:
+    """The SQL ``effective_stances`` sends for two actors (``$1`` the dates, ``$2`` the actor ids): the FastAPI
+    reference's, which finds the actors' ids first, as a user writing it would."""
+    from api.comparisons.queries import effective_stances
+
+    recorder = _Recorder()
+    await effective_stances(recorder, [LAST_DAY], actor_ids=[1, 2])  # type: ignore[arg-type]
+    ((sql, args),) = recorder.calls
+    if args != ([LAST_DAY], [1, 2]):
+        raise RuntimeError(
+            f"effective_stances now sends other parameters ({args!r}); update bench/reference_fastapi_data.py"
+        )
+    return sql
+
+
+def app_comparison_sql() -> str:
+    """``record_app_comparison_sql`` outside an event loop."""
+    return asyncio.run(record_app_comparison_sql())
 
 
 async def explain(url: str, sql: str, actor_slugs: list[str], as_of: date) -> str:

@@ -4,10 +4,12 @@
     python -m bench.run --scale-check --reuse      # compare/actors p50 at 100,000 and at 1,000,000 stances
 
 Fills a separate database (``positions_bench``) on an embedded cluster in ``.pgdata-bench/`` (or on the
-server at ``--database-url``), starts the API and ``bench/reference_app.py`` under granian with the same
-worker count, drives them with wrk (random requests from a pre-generated list) and prints requests/s, p50
-and p99 per scenario, CPU per request of the servers and of PostgreSQL, and server memory. Every figure
-that has a target is a ratio to something measured in the same run, because the machine is shared.
+server at ``--database-url``), starts the API, ``bench/reference_app.py`` and (with the ``bench-fastapi``
+group installed) ``bench/reference_fastapi.py`` under granian with the same worker count, checks that all
+answer the same stances and evidence, drives them with wrk (random requests from a pre-generated list) and
+prints requests/s, p50 and p99 per scenario, CPU per request of the servers and of PostgreSQL, and server
+memory. Every figure that has a target is a ratio to something measured in the same run, because the machine
+is shared.
 """
 
 import argparse
@@ -51,9 +53,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     load.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load before each scenario")
     load.add_argument("--connections", type=int, default=32)
     load.add_argument("--threads", type=int, default=2, help="wrk threads")
-    load.add_argument("--workers", type=int, default=2, help="granian workers, for the API and the reference alike")
+    load.add_argument("--workers", type=int, default=2, help="granian workers, for the API and the references alike")
     load.add_argument("--requests", type=int, default=1000, help="distinct random requests per scenario")
     load.add_argument("--etags", type=int, default=200, help="requests whose ETag is fetched for the 304 scenario")
+    load.add_argument(
+        "--check-requests",
+        type=int,
+        default=20,
+        help="requests on which the app and the references must answer the same stances and evidence",
+    )
     load.add_argument("--tool", choices=["auto", "wrk", "asyncio"], default="auto")
     load.add_argument("--no-explain", dest="explain", action="store_false", help="do not print the query plan")
     load.add_argument(

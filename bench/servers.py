@@ -1,5 +1,6 @@
 """Servers under test (granian, as in production) and process accounting: memory of a process tree, CPU of a cluster."""
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -20,6 +21,13 @@ LOG_DIR = PROJECT_ROOT / "bench" / "results"
 
 PROJECT_TARGET = "api.asgi:app"
 REFERENCE_TARGET = "bench.reference_app:app"
+FASTAPI_TARGET = "bench.reference_fastapi:create_app"
+FASTAPI_GROUP = "python3 -m uv sync --group bench-fastapi"
+
+
+def fastapi_installed() -> bool:
+    """Whether the ``bench-fastapi`` dependency group (FastAPI, for ``FASTAPI_TARGET``) is installed."""
+    return importlib.util.find_spec("fastapi") is not None
 
 
 def free_port() -> int:

@@ -6,10 +6,12 @@ import json
 import random
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from bench.data import FIRST_DAY, LAST_DAY, Shape
 from bench.servers import (
@@ -79,21 +81,109 @@ def fetch_etags(server: Server, paths: list[str]) -> list[str]:
     return lines
 
 
-def check_same_data(project: Server, reference: Server, path: str) -> str:
-    """The project and the reference must return the same stances and evidence for the same request."""
-    _, _, body = fetch(project.base_url + path)
-    answer = json.loads(body)
-    stances = {p["stance"]["slug"] for row in answer["rows"] for p in row["positions"] if p["stance"]}
-    evidence = {
-        e["slug"] for row in answer["rows"] for p in row["positions"] if p["stance"] for e in p["stance"]["evidence"]
-    }
-    _, _, body = fetch(reference.base_url + path)
-    rows = json.loads(body)
-    ref_stances = {row["slug"] for row in rows if row["slug"]}  # an actor without stances: one row, no stance
-    ref_evidence = {row["evidence_slug"] for row in rows if row["evidence_slug"]}
-    if stances != ref_stances or evidence != ref_evidence:
-        raise RuntimeError(f"project and reference disagree on {path}")
-    return f"{len(stances)} stances, {len(evidence)} pieces of evidence in both"
+EvidenceKey = tuple[str, str, str | None]
+"""A piece of evidence: its slug, its text, its source's slug."""
+
+
+class StanceContent(NamedTuple):
+    actor: str
+    policy: str
+    position: int | None
+    stated_on: str
+    evidence: tuple[EvidenceKey, ...]  # sorted
+
+
+Content = dict[str, StanceContent]
+"""What an answer says, read the same way from every server's shape: its stances by slug."""
+
+
+def app_content(answer: dict[str, Any]) -> Content:
+    """The stances and evidence of the app's compare/actors answer (rows by policy, positions by actor)."""
+    content: Content = {}
+    for row in answer["rows"]:
+        for position in row["positions"]:
+            stance = position["stance"]
+            if stance is None:
+                continue
+            evidence = sorted((e["slug"], e["text"], e["source"]["slug"]) for e in stance["evidence"])
+            content[stance["slug"]] = StanceContent(
+                position["actor"],
+                row["policy"]["slug"],
+                stance["position"],
+                stance["stated_on"],
+                tuple(evidence),
+            )
+    return content
+
+
+def lean_content(rows: list[dict[str, Any]]) -> Content:
+    """The same from the lean reference's flat rows (one per stance and piece of evidence)."""
+    stances: dict[str, tuple[str, str, int | None, str]] = {}
+    evidence: dict[str, list[EvidenceKey]] = {}
+    for row in rows:
+        if row["slug"] is None:  # an actor with no stance as of the day: one row, no stance
+            continue
+        stances[row["slug"]] = (row["actor_slug"], row["policy_slug"], row["position"], row["stated_on"])
+        items = evidence.setdefault(row["slug"], [])
+        if row["evidence_slug"] is not None:
+            items.append((row["evidence_slug"], row["evidence_text"], row["source_slug"]))
+    return {slug: StanceContent(*head, tuple(sorted(evidence[slug]))) for slug, head in stances.items()}
+
+
+def fastapi_content(answer: dict[str, Any]) -> Content:
+    """The same from the FastAPI reference's answer (stances with their evidence)."""
+    content: Content = {}
+    for stance in answer["stances"]:
+        evidence = sorted((e["slug"], e["text"], e["source"] and e["source"]["slug"]) for e in stance["evidence"])
+        content[stance["slug"]] = StanceContent(
+            stance["actor"]["slug"],
+            stance["policy"]["slug"],
+            stance["position"],
+            stance["stated_on"],
+            tuple(evidence),
+        )
+    return content
+
+
+CONTENT_OF: dict[str, Callable[[Any], Content]] = {
+    "project": app_content,
+    "reference": lean_content,
+    "fastapi": fastapi_content,
+}
+"""How to read each server's answer, by server name."""
+
+
+def first_difference(expected: Content, got: Content) -> str | None:
+    """None when both say the same, else a short description of the first difference."""
+    if expected == got:
+        return None
+    missing, extra = sorted(expected.keys() - got.keys()), sorted(got.keys() - expected.keys())
+    if missing or extra:
+        return f"stances missing {missing[:3]}, extra {extra[:3]}"
+    slug = next(slug for slug in sorted(expected) if expected[slug] != got[slug])
+    return f"stance {slug}: {expected[slug]!r} against {got[slug]!r}"
+
+
+def check_same_data(servers: list[Server], paths: list[str]) -> str:
+    """Every server must return the same stances and evidence for each request; the first server is the yardstick.
+
+    Raises ``RuntimeError`` naming the request and the first difference otherwise."""
+    stances = evidence = 0
+    for path in paths:
+        answers = []
+        for server in servers:
+            status, _, body = fetch(server.base_url + path)
+            if status != 200:
+                raise RuntimeError(f"{server.name} answered {status} to {path}")
+            answers.append(CONTENT_OF[server.name](json.loads(body)))
+        for server, content in zip(servers[1:], answers[1:], strict=True):
+            difference = first_difference(answers[0], content)
+            if difference is not None:
+                raise RuntimeError(f"{servers[0].name} and {server.name} disagree on {path}: {difference}")
+        stances += len(answers[0])
+        evidence += sum(len(stance.evidence) for stance in answers[0].values())
+    names = ", ".join(server.name for server in servers)
+    return f"{len(paths)} requests, {stances} stances, {evidence} pieces of evidence, the same in {names}"
 
 
 def shape_from_args(args: argparse.Namespace) -> Shape:
