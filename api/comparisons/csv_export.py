@@ -14,6 +14,7 @@ from api.comparisons.schemas import (
     DateComparison,
     EffectiveStance,
     PartyComparison,
+    PartyPosition,
     PolicyChanges,
     PolicyFamily,
     PolicyPositions,
@@ -191,6 +192,15 @@ def date_comparison_csv(comparison: DateComparison) -> str:
 
 
 def policy_positions_csv(positions: PolicyPositions) -> str:
+    """One row per actor and policy; with `group_by=party`, the table asked for: one row per policy and party."""
+    if positions.parties is not None:
+        header = ["as_of", "policy_slug", "policy_title", "party_slug", *PARTY_COLUMNS]
+        party_rows: list[list[object]] = [
+            [positions.as_of.isoformat(), row.policy.slug, row.policy.title, item.party, *_party_cells(item)]
+            for row in positions.parties
+            for item in row.parties
+        ]
+        return to_csv(header, party_rows)
     header = ["as_of", "policy_slug", "policy_title", "actor_slug", "actor_name", *STANCE_COLUMNS]
     rows = [
         [
@@ -284,34 +294,41 @@ def policy_family_csv(family: PolicyFamily) -> str:
     return to_csv(header, rows)
 
 
+PARTY_COLUMNS = ["members", "members_with_stance", "mean", "spread", "support", "oppose", "neutral", "no_position"]
+PARTY_COLUMNS += [*STRENGTH_COLUMNS, "own_position", "own_label"]
+
+
+def _party_cells(item: PartyPosition) -> list[object]:
+    own = item.own_stance
+    return [
+        item.members,
+        item.members_with_stance,
+        "" if item.mean is None else item.mean,
+        "" if item.spread is None else item.spread,
+        item.support,
+        item.oppose,
+        item.neutral,
+        item.no_position,
+        *_strength_cells(item.strength),
+        "" if own is None or own.position is None else own.position,
+        "" if own is None else own.label.value,
+    ]
+
+
 def party_comparison_csv(comparison: PartyComparison) -> str:
     """One row per policy and party: the members' roll-up and the party's own position."""
-    header = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", "members", "members_with_stance"]
-    header += ["mean", "spread", "support", "oppose", "neutral", "no_position", *STRENGTH_COLUMNS]
-    header += ["own_position", "own_label"]
+    header = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", *PARTY_COLUMNS]
     names = {party.slug: party.name for party in comparison.parties}
-    rows: list[list[object]] = []
-    for row in comparison.rows:
-        for item in row.parties:
-            own = item.own_stance
-            rows.append(
-                [
-                    comparison.as_of.isoformat(),
-                    row.policy.slug,
-                    row.policy.title,
-                    item.party,
-                    names[item.party],
-                    item.members,
-                    item.members_with_stance,
-                    "" if item.mean is None else item.mean,
-                    "" if item.spread is None else item.spread,
-                    item.support,
-                    item.oppose,
-                    item.neutral,
-                    item.no_position,
-                    *_strength_cells(item.strength),
-                    "" if own is None or own.position is None else own.position,
-                    "" if own is None else own.label.value,
-                ]
-            )
+    rows: list[list[object]] = [
+        [
+            comparison.as_of.isoformat(),
+            row.policy.slug,
+            row.policy.title,
+            item.party,
+            names[item.party],
+            *_party_cells(item),
+        ]
+        for row in comparison.rows
+        for item in row.parties
+    ]
     return to_csv(header, rows)

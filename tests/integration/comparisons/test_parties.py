@@ -133,6 +133,21 @@ async def test_positions_grouped_by_party(client: Client) -> None:
     assert plain["parties"] is None
 
 
+async def test_positions_grouped_by_party_as_csv_are_the_roll_up_table(client: Client) -> None:
+    path = f"/v1/policies/uk-rwanda-scheme/positions?as_of={AS_OF}&group_by=party"
+    body = await get(client, path)
+    response = await client.get(path + "&format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == len(body["parties"][0]["parties"])
+    tories = next(row for row in rows if row["party_slug"] == "conservative-party")
+    cell = next(item for item in body["parties"][0]["parties"] if item["party"] == "conservative-party")
+    assert (tories["policy_slug"], tories["mean"], tories["strength"]) == (
+        "uk-rwanda-scheme",
+        str(cell["mean"]),
+        cell["strength"]["label"],
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "status"),
     [
