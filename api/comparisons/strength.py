@@ -81,15 +81,6 @@ def stance_label(items: int, firm: int, age: int | None) -> StrengthLabel:
 
 def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: date) -> EvidenceStrength:
     """The strength of one stance's evidence, as of ``as_of`` (one pass over the items: this runs for every cell)."""
-    if not evidence:
-        return EvidenceStrength(
-            label=StrengthLabel.WEAK,
-            stances=1,
-            evidence=EvidenceCounts(),
-            evidence_from=None,
-            evidence_to=None,
-            newest_age_days=None,
-        )
     direct_quote = paraphrase = reported_action = recorded_vote = 0
     for item in evidence:
         kind = item.kind
@@ -101,18 +92,23 @@ def stance_strength(evidence: Sequence[EvidenceItem], stated_on: date, as_of: da
             reported_action += 1
         else:
             recorded_vote += 1
-    age = (as_of - stated_on).days
+    counts = EvidenceCounts(
+        direct_quote=direct_quote, paraphrase=paraphrase, reported_action=reported_action, recorded_vote=recorded_vote
+    )
+    return counted_strength(counts, stated_on, as_of)
+
+
+def counted_strength(counts: EvidenceCounts, stated_on: date, as_of: date) -> EvidenceStrength:
+    """The strength of one stance from its evidence items counted by kind (dated by the stance)."""
+    items = counts.direct_quote + counts.paraphrase + counts.reported_action + counts.recorded_vote
+    newest = stated_on if items else None
+    age = (as_of - stated_on).days if items else None
     return EvidenceStrength(
-        label=stance_label(len(evidence), direct_quote + recorded_vote, age),
+        label=stance_label(items, counts.direct_quote + counts.recorded_vote, age),
         stances=1,
-        evidence=EvidenceCounts(
-            direct_quote=direct_quote,
-            paraphrase=paraphrase,
-            reported_action=reported_action,
-            recorded_vote=recorded_vote,
-        ),
-        evidence_from=stated_on,
-        evidence_to=stated_on,
+        evidence=counts,
+        evidence_from=newest,
+        evidence_to=newest,
         newest_age_days=age,
     )
 
@@ -180,14 +176,7 @@ def pair_strength(a: EvidenceStrength | None, b: EvidenceStrength | None) -> Evi
         present = a if b is None else b
         if present is None:
             return _sum((), StrengthLabel.WEAK)
-        return EvidenceStrength(
-            label=StrengthLabel.WEAK,
-            stances=present.stances,
-            evidence=present.evidence,
-            evidence_from=present.evidence_from,
-            evidence_to=present.evidence_to,
-            newest_age_days=present.newest_age_days,
-        )
+        return msgspec.structs.replace(present, label=StrengthLabel.WEAK)
     if a.label is StrengthLabel.WEAK or b.label is StrengthLabel.WEAK:
         label = StrengthLabel.WEAK
     elif a.label is StrengthLabel.MODERATE or b.label is StrengthLabel.MODERATE:
@@ -203,18 +192,3 @@ def score_strength(per_policy: Sequence[EvidenceStrength]) -> EvidenceStrength:
     weak = sum(part.label is StrengthLabel.WEAK for part in per_policy)
     strong = sum(part.label is StrengthLabel.STRONG for part in per_policy)
     return _sum(per_policy, combined_label(len(per_policy), weak, strong))
-
-
-def counted_strength(counts: EvidenceCounts, stated_on: date, as_of: date) -> EvidenceStrength:
-    """The strength of one stance from its evidence counts (as ``stance_strength`` rates its items)."""
-    items = counts.direct_quote + counts.paraphrase + counts.reported_action + counts.recorded_vote
-    newest = stated_on if items else None
-    age = (as_of - stated_on).days if items else None
-    return EvidenceStrength(
-        label=stance_label(items, counts.direct_quote + counts.recorded_vote, age),
-        stances=1,
-        evidence=counts,
-        evidence_from=newest,
-        evidence_to=newest,
-        newest_age_days=age,
-    )
