@@ -33,6 +33,7 @@ from api.settings import Settings
 from api.sources.routes import SourceController
 from api.stances.page import StancePageController
 from api.stances.routes import StanceController
+from api.tracing import tracing_plugins
 from api.writing import provide_write
 
 DASHBOARD_DIR = Path(__file__).resolve().parent / "dashboard" / "static"
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[engine_lifespan(settings.database_url, settings.pool_size), imports_lifespan()],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context_middleware, prometheus_config().middleware],
+        plugins=tracing_plugins(),
         before_send=[add_response_headers, replica_headers],
         before_request=check_request,
         openapi_config=openapi_config(),

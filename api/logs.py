@@ -1,4 +1,5 @@
-"""Structured JSON logs: one JSON object per line, with the request id when there is one."""
+"""Structured JSON logs: one JSON object per line, with the request id when there is one and, with tracing on,
+the trace and span ids of the span the line was written in."""
 
 import logging
 import sys
@@ -6,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+
+from api.tracing import trace_ids
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -19,6 +22,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD})
+        entry.update(trace_ids())
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return msgspec.json.encode(entry, enc_hook=str).decode()

@@ -21,6 +21,7 @@ from api.endpoints import endpoint_of
 from api.errors import PROBLEM_MEDIA_TYPE, InvalidParameter, NotAcceptable
 from api.litestar_internals import allowed_methods
 from api.representations import JSON, best_match
+from api.tracing import name_span_by_route
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 SECURITY_HEADERS = {
@@ -103,6 +104,7 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             return
         http_scope: HTTPScope = scope
         rid = request_id(scope)
+        name_span_by_route(scope)
         started = time.perf_counter()
         try:
             await app(scope, receive, send)
