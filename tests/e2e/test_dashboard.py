@@ -176,7 +176,7 @@ async def test_permalink_and_embed_reproduce_the_view(page: Page, shots: Screens
     # Back and forward move between views the URL describes.
     await page.goto(link)
     await expect(table.locator("caption")).to_contain_text("topic")
-    await policy_row(page, "compare-actors", RETURN_HUBS).get_by_role("link").click()
+    await policy_row(page, "compare-actors", RETURN_HUBS).get_by_role("link", name=RETURN_HUBS).click()
     await expect(page.locator("table.timeline-table")).to_be_visible()
     await page.go_back()
     await expect(table.locator("caption")).to_contain_text("Positions as of 15 May 2025")
