@@ -127,7 +127,10 @@ def _describe_components(document: dict[str, Any]) -> None:
 
 CACHED_HEADERS = {
     "ETag": {
-        "description": "Strong validator derived from the data version; send it back in `If-None-Match`.",
+        "description": (
+            "Strong validator derived from the data version (with `-gzip` for the gzip-coded answer); send it back "
+            "in `If-None-Match`."
+        ),
         "schema": {"type": "string"},
     },
     "Cache-Control": {

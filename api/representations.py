@@ -1,6 +1,7 @@
-"""Content negotiation (JSON or CSV), strong ETags from the data version, and 304 Not Modified."""
+"""Content negotiation (JSON or CSV, and gzip), strong ETags from the data version, and 304 Not Modified."""
 
 import enum
+import gzip
 import hashlib
 from typing import Any
 
@@ -75,9 +76,43 @@ def strong_etag(version: int, request: Request[Any, Any, Any], *resolved: object
 
 
 def matches_if_none_match(request: Request[Any, Any, Any], etag: str, *, wildcard: bool = False) -> bool:
-    """Whether `If-None-Match` lists ``etag`` (weak comparison); ``*`` counts only once the resource is known."""
+    """Whether `If-None-Match` lists ``etag`` or its gzip variant (weak comparison); ``*`` counts only once the
+    resource is known."""
     header = request.headers.get("if-none-match")
     if not header:
         return False
     candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
-    return etag in candidates or (wildcard and "*" in candidates)
+    return etag in candidates or gzip_etag(etag) in candidates or (wildcard and "*" in candidates)
+
+
+GZIP_MIN_BYTES = 1024
+"""Smaller answers are sent as they are: gzip would save little and cost a header and a pass."""
+GZIP_LEVEL = 6
+"""zlib's default: a 400 KB comparison in about 6 ms to about a tenth (an answer is compressed once, then kept)."""
+
+
+def accepts_gzip(request: Request[Any, Any, Any]) -> bool:
+    """Whether `Accept-Encoding` allows gzip (`gzip` or `*` with a non-zero q; `identity` is always acceptable)."""
+    header = request.headers.get("accept-encoding")
+    if not header:
+        return False
+    for part in header.split(","):
+        coding, *params = (piece.strip().lower() for piece in part.split(";"))
+        if coding not in {"gzip", "x-gzip", "*"}:
+            continue
+        quality = next((value for name, _, value in (p.partition("=") for p in params) if name.strip() == "q"), "1")
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def gzip_etag(etag: str) -> str:
+    """The strong ETag of the gzip-coded bytes of the representation ``etag`` names (a content coding changes the
+    bytes, so the validator differs: ``"v-digest"`` becomes ``"v-digest-gzip"``)."""
+    return etag[:-1] + '-gzip"' if etag.endswith('"') else etag
+
+
+def gzip_body(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)

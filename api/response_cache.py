@@ -11,17 +11,24 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from api.metrics import CACHE_LOOKUPS
+from api.representations import gzip_body
 
 CACHE_HITS = CACHE_LOOKUPS.labels(result="hit")
 CACHE_MISSES = CACHE_LOOKUPS.labels(result="miss")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CachedAnswer:
     body: bytes
     media_type: str
     headers: dict[str, str]
     """Headers of this answer beyond those every answer of the endpoint carries (a CSV's file name)."""
+    gzipped: bytes | None = None
+    """The body gzip-coded, once a client accepting gzip asked for it (``ResponseCache.gzipped``)."""
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
 
 
 @dataclass(slots=True)
@@ -52,16 +59,29 @@ class ResponseCache:
         self.misses += 1
         CACHE_MISSES.inc()
 
+    def gzipped(self, key: str, answer: CachedAnswer) -> bytes:
+        """``answer``'s body gzip-coded, compressed once and kept with it (its bytes count against the budget)."""
+        if answer.gzipped is None:
+            answer.gzipped = gzip_body(answer.body)
+            if self._answers.get(key) is answer:
+                self.size += len(answer.gzipped)
+                self._shrink()
+        return answer.gzipped
+
     def put(self, key: str, answer: CachedAnswer) -> None:
         """Keep ``answer`` (an answer larger than the whole budget is not kept), dropping the least recently
         used ones as the budget needs."""
         if len(answer.body) > self.max_bytes or key in self._answers:
             return
         self._answers[key] = answer
-        self.size += len(answer.body)
-        while self.size > self.max_bytes:
+        self.size += answer.size
+        self._shrink()
+
+    def _shrink(self) -> None:
+        """Drop the least recently used answers until the budget holds."""
+        while self.size > self.max_bytes and self._answers:
             _, dropped = self._answers.popitem(last=False)
-            self.size -= len(dropped.body)
+            self.size -= dropped.size
 
     def __len__(self) -> int:
         return len(self._answers)

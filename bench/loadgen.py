@@ -116,7 +116,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
     return status, size
 
 
-async def _run_async(base_url: str, lines: list[tuple[str, str]], duration: float, connections: int) -> LoadResult:
+async def _run_async(base_url: str, lines: list[tuple[str, str, str]], duration: float, connections: int) -> LoadResult:
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     latencies: list[float] = []
@@ -131,8 +131,9 @@ async def _run_async(base_url: str, lines: list[tuple[str, str]], duration: floa
         reader, writer = await asyncio.open_connection(host, port)
         try:
             while time.perf_counter() < deadline:
-                path, etag = lines[rng.randrange(len(lines))]
+                path, etag, encoding = lines[rng.randrange(len(lines))]
                 extra = f"If-None-Match: {etag}\r\n" if etag else ""
+                extra += f"Accept-Encoding: {encoding}\r\n" if encoding else ""
                 started = time.perf_counter()
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode())
                 try:
@@ -169,8 +170,9 @@ def run_async_client(base_url: str, requests_file: Path, *, duration: float, con
     """The fallback: one Python process (it costs a core of its own, so figures are lower than with wrk)."""
     lines = []
     for line in requests_file.read_text().splitlines():
-        path, _, etag = line.partition("\t")
-        lines.append((path, etag))
+        path, _, rest = line.partition("\t")
+        etag, _, encoding = rest.partition("\t")
+        lines.append((path, etag, encoding))
     return asyncio.run(_run_async(base_url, lines, duration, connections))
 
 

@@ -46,6 +46,9 @@ REPEATED = 20
 """Distinct requests in the repeated scenarios, as a newsroom's embeds produce them."""
 UNCACHED = f"compare/actors, {REPEATED} repeated, no cache"
 CACHED = f"compare/actors, {REPEATED} repeated, cache"
+UNCACHED_GZIP = f"{UNCACHED}, gzip"
+CACHED_GZIP = f"{CACHED}, gzip"
+"""The same with `Accept-Encoding: gzip`, as the browsers loading an embed (and CDNs) send it."""
 NO_RESPONSE_CACHE = {"POSITIONS_RESPONSE_CACHE_BYTES": "0"}
 
 
@@ -148,6 +151,8 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
         scenarios.append(measure("compare/actors 304", project, etag_lines, args, pg_pid, url))
         scenarios.append(measure("compare/dates", project, requests.dates, args, pg_pid, url))
         scenarios.append(measure(UNCACHED, project, requests.actors[:REPEATED], args, pg_pid, url))
+        gzipped = [f"{path}\t\tgzip" for path in requests.actors[:REPEATED]]
+        scenarios.append(measure(UNCACHED_GZIP, project, gzipped, args, pg_pid, url))
         project_pss_mb = tree_pss(project.process.pid) / MB
         reference_pss_mb = tree_pss(reference.process.pid) / MB
         fastapi_pss_mb = None if fastapi is None else tree_pss(fastapi.process.pid) / MB
@@ -157,6 +162,7 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
             "project-cached", PROJECT_TARGET, url, workers=args.workers, ready_path="/ready", factory=True
         ) as cached_project:
             scenarios.append(measure(CACHED, cached_project, requests.actors[:REPEATED], args, pg_pid, url))
+            scenarios.append(measure(CACHED_GZIP, cached_project, gzipped, args, pg_pid, url))
         if args.variants:
             scenarios += measure_variants(args, url, requests, etag_lines, pg_pid)
         scenarios.append(measure("reference (after)", reference, requests.actors, args, pg_pid, url))
@@ -178,6 +184,12 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
     print(
         f"\nrepeated requests from the response cache: {repeated / uncached_rps:.1f}x compare/actors uncached,"
         f" {repeated / same_uncached_rps:.1f}x the same {REPEATED} requests uncached"
+    )
+    gzip_repeated = by_name[CACHED_GZIP].result.rps
+    print(
+        f"with Accept-Encoding: gzip: {gzip_repeated / uncached_rps:.1f}x compare/actors uncached (plain),"
+        f" {gzip_repeated / same_uncached_rps:.1f}x the same {REPEATED} requests uncached (plain),"
+        f" {gzip_repeated / max(by_name[UNCACHED_GZIP].result.rps, 1e-9):.1f}x them uncached with gzip"
     )
     peak_mb = max(s.peak_rss_mb for s in scenarios if s.server == "project")
     print(

@@ -1,5 +1,6 @@
 -- wrk script: each request picks a random line of the file named by BENCH_REQUESTS.
--- A line is "path" or "path<TAB>etag"; with an etag the request carries If-None-Match.
+-- A line is "path", "path<TAB>etag" or "path<TAB>etag<TAB>encoding": with an etag the request carries
+-- If-None-Match, with an encoding Accept-Encoding (e.g. gzip, as browsers and CDNs send it).
 -- done() prints one line "BENCH_JSON {...}" with counts, latency percentiles (microseconds) and statuses.
 
 local threads = {}
@@ -12,12 +13,13 @@ function setup(thread)
 end
 
 function init(args)
-   paths, etags, statuses = {}, {}, {}
+   paths, etags, encodings, statuses = {}, {}, {}, {}
    for line in io.lines(os.getenv("BENCH_REQUESTS")) do
-      local path, etag = line:match("^([^\t]+)\t?(.*)$")
+      local path, etag, encoding = line:match("^([^\t]+)\t?([^\t]*)\t?(.*)$")
       if path then
          paths[#paths + 1] = path
          etags[#etags + 1] = etag
+         encodings[#encodings + 1] = encoding
       end
    end
    math.randomseed(os.time() * 1000 + id * 7919)
@@ -25,10 +27,14 @@ end
 
 function request()
    local i = math.random(#paths)
+   local headers = {}
    if etags[i] ~= "" then
-      return wrk.format("GET", paths[i], { ["If-None-Match"] = etags[i] })
+      headers["If-None-Match"] = etags[i]
    end
-   return wrk.format("GET", paths[i])
+   if encodings[i] ~= "" then
+      headers["Accept-Encoding"] = encodings[i]
+   end
+   return wrk.format("GET", paths[i], headers)
 end
 
 function response(status, headers, body)

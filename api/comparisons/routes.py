@@ -41,8 +41,12 @@ from api.openapi import problem_responses
 from api.params import AsRecorded, check_date_range, recorded_at, split_slugs
 from api.refs import ActorRef, PolicyRef
 from api.representations import (
+    GZIP_MIN_BYTES,
     ResponseFormat,
+    accepts_gzip,
     choose_format,
+    gzip_body,
+    gzip_etag,
     matches_if_none_match,
     strong_etag,
 )
@@ -129,7 +133,7 @@ async def respond(
     etag = strong_etag(version, request, *resolved, representation.value)
     headers = _headers(request, etag)
     if matches_if_none_match(request, etag):
-        return Response(content=None, status_code=304, headers=headers)
+        return _not_modified(request, headers)
     cache: ResponseCache | None = request.app.state.response_cache
     answer = cache.get(etag) if cache is not None else None
     if answer is None:
@@ -137,12 +141,12 @@ async def respond(
         answer = _encode(body, representation, to_csv, filename, refs)
         if cache is not None:
             cache.put(etag, answer)
-    return _answer(request, etag, headers, answer)
+    return _answer(request, etag, headers, answer, cache)
 
 
 def _headers(request: Request[Any, Any, Any], etag: str) -> dict[str, str]:
     settings: Settings = request.app.state.settings
-    return {"ETag": etag, "Cache-Control": cdn.cache_control(settings), "Vary": "Accept"}
+    return {"ETag": etag, "Cache-Control": cdn.cache_control(settings), "Vary": "Accept, Accept-Encoding"}
 
 
 def _encode(
@@ -160,10 +164,30 @@ def _encode(
     return CachedAnswer(encode_json(body), MediaType.JSON, keys)
 
 
-def _answer(request: Request[Any, Any, Any], etag: str, headers: dict[str, str], answer: CachedAnswer) -> Response[Any]:
+def _not_modified(request: Request[Any, Any, Any], headers: dict[str, str]) -> Response[Any]:
+    """304, naming the validator the client holds (the gzip-coded variant's when it sent that one)."""
+    etag = headers["ETag"]
+    if gzip_etag(etag) in request.headers.get("if-none-match", ""):
+        headers = headers | {"ETag": gzip_etag(etag)}
+    return Response(content=None, status_code=304, headers=headers)
+
+
+def _answer(
+    request: Request[Any, Any, Any],
+    etag: str,
+    headers: dict[str, str],
+    answer: CachedAnswer,
+    cache: ResponseCache | None,
+) -> Response[Any]:
+    """``answer``, gzip-coded when the client accepts it (compressed once per cached answer), else as it is."""
     if matches_if_none_match(request, etag, wildcard=True):
-        return Response(content=None, status_code=304, headers=headers)
-    return Response(content=answer.body, media_type=answer.media_type, headers=headers | answer.headers)
+        return _not_modified(request, headers)
+    headers = headers | answer.headers
+    if len(answer.body) >= GZIP_MIN_BYTES and accepts_gzip(request):
+        body = cache.gzipped(etag, answer) if cache is not None else gzip_body(answer.body)
+        headers = headers | {"ETag": gzip_etag(etag), "Content-Encoding": "gzip"}
+        return Response(content=body, media_type=answer.media_type, headers=headers)
+    return Response(content=answer.body, media_type=answer.media_type, headers=headers)
 
 
 VERSION_SEEN = "data_version_seen"
@@ -195,10 +219,10 @@ async def respond_in_one_statement(
         request.app.state[VERSION_SEEN] = version
         etag = _etag(version, request, resolved, representation)
         if matches_if_none_match(request, etag):
-            return Response(content=None, status_code=304, headers=_headers(request, etag))
+            return _not_modified(request, _headers(request, etag))
         answer = cache.get(etag) if cache is not None else None
         if answer is not None:
-            return _answer(request, etag, _headers(request, etag), answer)
+            return _answer(request, etag, _headers(request, etag), answer, cache)
     elif cache is not None:
         cache.count_miss()
     version, body = await load()  # raises 404 for unknown slugs, so `If-None-Match: *` cannot hide them
@@ -206,11 +230,11 @@ async def respond_in_one_statement(
     etag = _etag(version, request, resolved, representation)
     headers = _headers(request, etag)
     if matches_if_none_match(request, etag):  # a write came between `peek` and `load`, and the client has it
-        return Response(content=None, status_code=304, headers=headers)
+        return _not_modified(request, headers)
     answer = _encode(body, representation, to_csv, filename, refs)
     if cache is not None:
         cache.put(etag, answer)
-    return _answer(request, etag, headers, answer)
+    return _answer(request, etag, headers, answer, cache)
 
 
 def _etag(

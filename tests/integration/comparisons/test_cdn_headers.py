@@ -23,7 +23,7 @@ async def test_comparisons_may_be_served_stale_while_revalidating_or_failing(cli
     response = await client.get(COMPARE)
     cache = directives(response.headers["cache-control"])
     assert cache == {"public": "", "max-age": "5", "stale-while-revalidate": "60", "stale-if-error": "86400"}
-    assert response.headers["vary"] == "Accept"
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
 
 
 async def test_an_answer_names_its_actors_and_policies_for_a_purge(client: Client) -> None:
@@ -57,3 +57,20 @@ async def test_a_large_answer_keeps_the_global_key_within_the_budget(client: Cli
     keys = response.headers["surrogate-key"]
     assert keys.startswith("positions")
     assert len(keys) <= KEY_BUDGET
+
+
+async def test_a_client_accepting_gzip_gets_the_same_answer_gzip_coded_with_its_own_etag(client: Client) -> None:
+    plain = await client.get(COMPARE, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    coded = await client.get(COMPARE, headers={"Accept-Encoding": "br;q=1, gzip;q=0.8"})
+    assert coded.headers["content-encoding"] == "gzip"
+    assert int(coded.headers["content-length"]) < len(plain.content) / 3  # JSON compresses well
+    assert coded.content == plain.content  # httpx decodes it: the same bytes
+    assert coded.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+
+    for etag in (plain.headers["etag"], coded.headers["etag"]):  # either validator revalidates
+        again = await client.get(COMPARE, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
+        assert again.status_code == 304
+        assert again.headers["etag"] == etag
+    refused = await client.get(COMPARE, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers

@@ -3,6 +3,7 @@ fresh computation gives, and a write makes every process compute anew (the key c
 
 import asyncio
 import dataclasses
+import gzip
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,20 @@ def test_the_cache_keeps_within_its_byte_budget_dropping_the_least_recently_used
     assert cache.get("huge") is None
     assert cache.size == 8
     assert (cache.hits, cache.misses) == (2, 3)
+
+
+def test_a_gzip_coded_body_is_compressed_once_and_counts_against_the_budget() -> None:
+    body = b'{"rows": []}' * 200
+    cache = ResponseCache(max_bytes=len(body) + 200)
+    answer = CachedAnswer(body, "application/json", {})
+    cache.put("a", answer)
+    coded = cache.gzipped("a", answer)
+    assert gzip.decompress(coded) == body
+    assert cache.gzipped("a", answer) is coded  # kept, not compressed again
+    assert cache.size == len(body) + len(coded)
+    other = CachedAnswer(b"x" * 150, "application/json", {})
+    cache.put("b", other)  # over budget with "a" and its gzip bytes: "a" goes, with both
+    assert (len(cache), cache.size) == (1, 150)
 
 
 async def test_every_worker_answers_a_write_at_once(
