@@ -30,6 +30,7 @@ from bench.targets import (
     MIN_FASTAPI_RATIO,
     MIN_LOAD_RATE,
     MIN_REFERENCE_RATIO,
+    MIN_REPEATED_SPEEDUP,
     verdict,
 )
 from bench.workload import Requests, check_same_data, fetch_etags, make_requests, shape_from_args
@@ -237,6 +238,11 @@ def main_run(args: argparse.Namespace, server_url: str, pg_pid: int | None) -> d
     print(
         f"  304 / uncached throughput: {speedup:.1f}x (target >= {MIN_304_SPEEDUP:.0f}x)"
         f" {verdict(speedup >= MIN_304_SPEEDUP)}"
+    )
+    repeated_speedup = repeated / same_uncached_rps
+    print(
+        f"  {REPEATED} repeated requests, cache / uncached: {repeated_speedup:.1f}x"
+        f" (target >= {MIN_REPEATED_SPEEDUP:.0f}x) {verdict(repeated_speedup >= MIN_REPEATED_SPEEDUP)}"
     )
     if report is not None:
         print(
