@@ -603,38 +603,51 @@ async def _drop_office_clashes(
 ) -> None:
     """Reject a sole-holder role whose period overlaps another holder's of the same office, stored or on an
     earlier line, naming the clash as `PUT /v1/actors/{slug}/roles` does (the database's exclusion constraint
-    would otherwise fail the whole import with no line to point at). A stored role the bundle restates (same
-    actor, title, organisation and start) is replaced, so it is not a clash."""
-    incoming = [(line, role) for line, role in records.valid("role") if role.sole_holder and role.organisation]
-    if not incoming:
-        return
-    restated = {_unique_key(role) for _, role in records.valid("role")}
-    holders: list[tuple[str, str, str, date | None, date | None]] = [
-        (row["actor"], row["title"], row["organisation"], row["started_on"], row["ended_on"])
+    would otherwise fail the whole import with no line to point at). A stored role that an accepted line restates
+    (same actor, title, organisation and start) is replaced, so it is not a clash; when the restating line is
+    rejected, the stored period stays and the lines are checked again against it."""
+    stored = [
+        ((row["actor"], row["title"], row["organisation"], row["started_on"]), row["ended_on"])
         for row in await conn.fetch(STORED_SOLE_HOLDERS_SQL)
-        if (row["actor"], row["title"], row["organisation"], row["started_on"]) not in restated
     ]
-    kept = dict(records.by_type["role"])
-    for line, role in incoming:
-        clash = next(
-            (
-                holder
-                for holder in holders
-                if holder[1:3] == (role.title, role.organisation)
-                and periods_overlap(role.started_on, role.ended_on, holder[3], holder[4])
-            ),
-            None,
-        )
-        if clash is None:
-            holders.append((role.actor, role.title, role.organisation, role.started_on, role.ended_on))
-            continue
-        message = (
-            f"'{role.title}' of {role.organisation} has one holder at a time: {clash[0]} holds it from "
-            f"{period_text(clash[3], clash[4])}, which overlaps {period_text(role.started_on, role.ended_on)}"
-        )
+    stored_keys = {key for key, _ in stored}
+    rejected: dict[object, tuple[int, RoleRecord, str]] = {}
+    while True:
+        accepted = [(line, role) for line, role in records.valid("role") if _unique_key(role) not in rejected]
+        restated = {_unique_key(role) for _, role in accepted}
+        holders = [(key[0], key[1], key[2], key[3], end) for key, end in stored if key not in restated]
+        found = False
+        for line, role in accepted:
+            if not (role.sole_holder and role.organisation):
+                continue
+            clash = next(
+                (
+                    holder
+                    for holder in holders
+                    if holder[1:3] == (role.title, role.organisation)
+                    and periods_overlap(role.started_on, role.ended_on, holder[3], holder[4])
+                ),
+                None,
+            )
+            if clash is None:
+                holders.append((role.actor, role.title, role.organisation, role.started_on, role.ended_on))
+                continue
+            rejected[_unique_key(role)] = (
+                line,
+                role,
+                (
+                    f"'{role.title}' of {role.organisation} has one holder at a time: {clash[0]} holds it from "
+                    f"{period_text(clash[3], clash[4])}, which overlaps {period_text(role.started_on, role.ended_on)}"
+                ),
+            )
+            if _unique_key(role) in stored_keys:  # the stored period it restated stays: check every line again
+                found = True
+                break
+        if not found:
+            break
+    for key, (line, role, message) in sorted(rejected.items(), key=lambda item: item[1][0]):
         result.reject(_invalid(line, role, "role", [InvalidField(name="started_on", location="body", message=message)]))
-        del kept[_unique_key(role)]
-    records.by_type["role"] = kept
+        del records.by_type["role"][key]
 
 
 SOURCE_COLUMNS = [

@@ -167,6 +167,27 @@ async def test_a_second_holder_of_a_sole_holder_office_is_a_line_error_naming_th
     assert [(role["title"], role["started_on"]) for role in roles] == [(prime_minister["title"], "2019-07-24")]
 
 
+async def test_a_rejected_line_restating_a_stored_holder_leaves_that_holders_period_in_force(
+    writer: Client, make_key: KeyFactory
+) -> None:
+    key = await make_key("Data Desk", "admin")
+    prime_minister = {"title": "Prime Minister of the United Kingdom", "organisation": "uk-government"}
+    records = [
+        {"type": "actor", "slug": "jane-minister", "name": "Jane Minister", "kind": "person"},
+        # restates Sunak's stored period (same start) with an open end: it overlaps Starmer, so it is rejected...
+        {"type": "role", "actor": "rishi-sunak", **prime_minister, "started_on": "2022-10-25", "sole_holder": True},
+        # ...so Sunak's stored period (to 5 July 2024) stays, and this one overlaps it
+        {"type": "role", "actor": "jane-minister", **prime_minister, "started_on": "2023-01-01",
+         "ended_on": "2023-06-01", "sole_holder": True},
+    ]  # fmt: skip
+    partial = await writer.post("/v1/imports?partial=true", content=bundle(*records), headers=key | NDJSON)
+    assert partial.status_code == 200, partial.text
+    errors = partial.json()["errors"]
+    assert [error["line"] for error in errors] == [2, 3]
+    assert "keir-starmer holds it" in errors[0]["errors"][0]["message"]
+    assert "rishi-sunak holds it from 2022-10-25 to 2024-07-05" in errors[1]["errors"][0]["message"]
+
+
 async def test_restating_a_stored_holders_role_is_not_a_clash(writer: Client, make_key: KeyFactory) -> None:
     key = await make_key("Data Desk", "admin")
     role = {"type": "role", "actor": "keir-starmer", "title": "Prime Minister of the United Kingdom",
