@@ -55,7 +55,9 @@ def tracing_plugins(env: Mapping[str, str] = os.environ) -> list[InitPluginProto
     from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
     provider = _state.get("provider") or _set_up(exporters, env)
-    config = OpenTelemetryConfig(tracer_provider=provider, exclude_spans=["receive", "send"])
+    config = OpenTelemetryConfig(
+        tracer_provider=provider, exclude_spans=["receive", "send"], scope_span_details_extractor=first_span_name
+    )
     return [OpenTelemetryPlugin(config)]
 
 
@@ -81,6 +83,15 @@ def _set_up(exporters: list[str], env: Mapping[str, str]) -> "TracerProvider":
     AsyncPGInstrumentor().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
     _state["provider"] = provider
     return provider
+
+
+def first_span_name(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """The server span's name when it opens, before routing: the method alone, and no ``http.route``.
+
+    ``name_span_by_route`` renames it once a route matched; a request that matches none (a 404 from the router,
+    a scanner's random paths) keeps the method. Litestar's default would name it, and set ``http.route`` to,
+    ``GET /the/raw/path``: one name per path ever asked for."""
+    return str(scope.get("method") or scope["type"]), {}
 
 
 def name_span_by_route(scope: Scope) -> None:

@@ -95,6 +95,7 @@ async def test_requests_are_traced_by_route_with_database_spans_and_logged_with_
             assert (await http.get("/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15")).status_code == 200
             assert (await http.get("/v1/stances/no-such-stance")).status_code == 404
             assert (await http.get(COMPARE)).status_code == 200
+            assert (await http.get("/no/such/route")).status_code == 404  # no route: named by its method alone
         for _ in range(100):  # the batch processor exports every 50 ms
             if any(span["name"] == "GET /v1/compare/actors" for span in found.spans):
                 break
@@ -110,6 +111,9 @@ async def test_requests_are_traced_by_route_with_database_spans_and_logged_with_
                       for span in servers if span["name"] == "GET /v1/stances/{slug}")  # fmt: skip
     assert statuses == [200, 404]
     assert all("no-such-stance" not in span["name"] for span in found.spans)  # names never carry raw paths
+    (unrouted,) = [span for span in found.spans if span["attributes"].get("http.target") == "/no/such/route"]
+    assert unrouted["name"] == "GET"
+    assert "http.route" not in unrouted["attributes"]
 
     compare = by_name["GET /v1/compare/actors"]
     statements = [s for s in found.spans if s["trace_id"] == compare["trace_id"] and s["attributes"].get("db.system")]
