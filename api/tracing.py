@@ -22,6 +22,7 @@ from litestar.types import Scope
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.sampling import Sampler
 
 EXPORTERS = {"otlp", "console"}
 _state: dict[str, Any] = {}
@@ -55,7 +56,9 @@ def tracing_plugins(env: Mapping[str, str] = os.environ) -> list[InitPluginProto
     from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
     provider = _state.get("provider") or _set_up(exporters, env)
-    config = OpenTelemetryConfig(tracer_provider=provider, exclude_spans=["receive", "send"])
+    config = OpenTelemetryConfig(
+        tracer_provider=provider, exclude_spans=["receive", "send"], scope_span_details_extractor=first_span_name
+    )
     return [OpenTelemetryPlugin(config)]
 
 
@@ -67,7 +70,8 @@ def _set_up(exporters: list[str], env: Mapping[str, str]) -> "TracerProvider":
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
 
     service = {} if env.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: "positions"}
-    provider = TracerProvider(resource=Resource.create(service))
+    sampler = None if env.get("OTEL_TRACES_SAMPLER") else requests_only()  # None: the SDK's, from the variables
+    provider = TracerProvider(resource=Resource.create(service), sampler=sampler)
     for name in exporters:
         processor: SpanProcessor
         if name == "console":  # one JSON document per span on stdout, as it ends
@@ -81,6 +85,42 @@ def _set_up(exporters: list[str], env: Mapping[str, str]) -> "TracerProvider":
     AsyncPGInstrumentor().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
     _state["provider"] = provider
     return provider
+
+
+def requests_only() -> "Sampler":
+    """Parent-based sampling whose traces begin only at requests (server spans): a statement outside any request,
+    like each read replica's lag check every ``POSITIONS_REPLICA_CHECK_INTERVAL``, is not a trace of its own.
+    Used unless ``OTEL_TRACES_SAMPLER`` names a sampler."""
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler, SamplingResult
+    from opentelemetry.trace import SpanKind
+
+    class ServerRoots(Sampler):
+        def should_sample(
+            self,
+            parent_context: Any,  # noqa: ANN401
+            trace_id: int,
+            name: str,
+            kind: Any = None,  # noqa: ANN401
+            attributes: Any = None,  # noqa: ANN401
+            links: Any = None,  # noqa: ANN401
+            trace_state: Any = None,  # noqa: ANN401
+        ) -> SamplingResult:
+            sampler = ALWAYS_ON if kind == SpanKind.SERVER else ALWAYS_OFF
+            return sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+        def get_description(self) -> str:
+            return "ServerRoots"
+
+    return ParentBased(root=ServerRoots())
+
+
+def first_span_name(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """The server span's name when it opens, before routing: the method alone, and no ``http.route``.
+
+    ``name_span_by_route`` renames it once a route matched; a request that matches none (a 404 from the router,
+    a scanner's random paths) keeps the method. Litestar's default would name it, and set ``http.route`` to,
+    ``GET /the/raw/path``: one name per path ever asked for."""
+    return str(scope.get("method") or scope["type"]), {}
 
 
 def name_span_by_route(scope: Scope) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from api.tracing import wanted_exporters
+from api.tracing import requests_only, wanted_exporters
 from tests.conftest import PROJECT_ROOT, running_server
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
@@ -95,6 +95,7 @@ async def test_requests_are_traced_by_route_with_database_spans_and_logged_with_
             assert (await http.get("/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15")).status_code == 200
             assert (await http.get("/v1/stances/no-such-stance")).status_code == 404
             assert (await http.get(COMPARE)).status_code == 200
+            assert (await http.get("/no/such/route")).status_code == 404  # no route: named by its method alone
         for _ in range(100):  # the batch processor exports every 50 ms
             if any(span["name"] == "GET /v1/compare/actors" for span in found.spans):
                 break
@@ -110,6 +111,9 @@ async def test_requests_are_traced_by_route_with_database_spans_and_logged_with_
                       for span in servers if span["name"] == "GET /v1/stances/{slug}")  # fmt: skip
     assert statuses == [200, 404]
     assert all("no-such-stance" not in span["name"] for span in found.spans)  # names never carry raw paths
+    (unrouted,) = [span for span in found.spans if span["attributes"].get("http.target") == "/no/such/route"]
+    assert unrouted["name"] == "GET"
+    assert "http.route" not in unrouted["attributes"]
 
     compare = by_name["GET /v1/compare/actors"]
     statements = [s for s in found.spans if s["trace_id"] == compare["trace_id"] and s["attributes"].get("db.system")]
@@ -140,3 +144,27 @@ async def test_without_otel_variables_a_log_line_has_no_trace_id(databases: Any)
         lines = log_lines(base)
     request = next(line for line in lines if line.get("message") == "request")
     assert "trace_id" not in request
+
+
+def test_traces_begin_only_at_requests_unless_a_sampler_is_named() -> None:
+    """A statement outside any request (a read replica's lag check, every half second) is not a trace of its own;
+    inside a request's trace it is kept."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    exported = InMemorySpanExporter()
+    provider = TracerProvider(sampler=requests_only())
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("SELECT", kind=SpanKind.CLIENT):  # a background check
+        pass
+    with (
+        tracer.start_as_current_span("GET /v1/actors/{slug}", kind=SpanKind.SERVER),
+        tracer.start_as_current_span("SELECT", kind=SpanKind.CLIENT),
+    ):
+        pass
+    assert sorted(span.name for span in exported.get_finished_spans()) == ["GET /v1/actors/{slug}", "SELECT"]
+    (statement,) = [span for span in exported.get_finished_spans() if span.name == "SELECT"]
+    assert statement.parent is not None
