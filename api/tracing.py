@@ -13,6 +13,7 @@ child span (the SQLAlchemy sessions and the comparisons' direct connections alik
 imported, and the packages (the `otel` extra) need not be installed.
 """
 
+import logging
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -50,12 +51,16 @@ def wanted_exporters(env: Mapping[str, str] = os.environ) -> list[str]:
 def tracing_plugins(env: Mapping[str, str] = os.environ) -> list[InitPluginProtocol]:
     """Litestar's OpenTelemetry plugin over a tracer provider exporting as the environment says, with asyncpg
     instrumented; no plugin when tracing is off. The provider is set up once per process (every app shares it)."""
-    exporters = wanted_exporters(env)
-    if not exporters:
-        return []
-    from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+    try:
+        exporters = wanted_exporters(env)
+        if not exporters:
+            return []
+        from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
-    provider = _state.get("provider") or _set_up(exporters, env)
+        provider = _state.get("provider") or _set_up(exporters, env)
+    except (ValueError, ImportError) as error:  # a platform's variables must not stop the API: it runs untraced
+        logging.getLogger("positions.tracing").warning("tracing is off: %s", error)
+        return []
     config = OpenTelemetryConfig(
         tracer_provider=provider, exclude_spans=["receive", "send"], scope_span_details_extractor=first_span_name
     )

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from api.tracing import requests_only, wanted_exporters
+from api.tracing import requests_only, tracing_plugins, wanted_exporters
 from tests.conftest import PROJECT_ROOT, running_server
 
 COMPARE = "/v1/compare/actors?actors=edi-rama,keir-starmer&as_of=2025-05-15"
@@ -135,6 +135,7 @@ def test_tracing_is_off_unless_the_environment_asks() -> None:
     assert wanted_exporters({"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "otlp"}) == []
     with pytest.raises(ValueError, match="zipkin"):
         wanted_exporters({"OTEL_TRACES_EXPORTER": "zipkin"})
+    assert tracing_plugins({"OTEL_TRACES_EXPORTER": "zipkin"}) == []  # the API starts, untraced, with a warning
 
 
 async def test_without_otel_variables_a_log_line_has_no_trace_id(databases: Any) -> None:
