@@ -37,19 +37,28 @@ OPENAPI_SCHEMA: dict[str, Any] = {
         "@context": CONTEXT,
         "@graph": [
             {
-                "@id": "https://positions.example/v1/stances/edi-rama-on-uk-return-hubs-2025-05-15",
+                "@id": "https://positions.example/v1/stances/edi-rama-on-uk-albania-return-hub-hosting-2025-05-15",
                 "@type": "Claim",
-                "text": "Rejects hosting UK return hubs in Albania.",
+                "text": (
+                    "Rama ruled out Albania hosting a UK return hub: the arrangement with Italy was a one-off, and "
+                    "Albania had said no to several countries. Scope: a hub in Albania only; he said nothing "
+                    "against return hubs elsewhere."
+                ),
                 "author": {"@id": "https://positions.example/v1/actors/edi-rama"},
-                "about": {"@id": "https://positions.example/v1/policies/uk-return-hubs"},
+                "about": {"@id": "https://positions.example/v1/policies/uk-albania-return-hub-hosting"},
                 "dateCreated": "2025-05-15",
             },
             {
-                "@id": "https://positions.example/v1/evidence/e-1",
+                "@id": "https://positions.example/v1/evidence/edi-rama-on-uk-albania-return-hub-hosting-2025-05-15-e5",
                 "@type": "Quotation",
-                "text": "Albania will not be a hub for any country's returns.",
+                "text": (
+                    "We have been asked by several countries if we were open to it and we said no, because we are "
+                    "loyal to the marriage with Italy and the rest is just love."
+                ),
                 "spokenByCharacter": {"@id": "https://positions.example/v1/actors/edi-rama"},
-                "isPartOf": {"@id": "https://positions.example/v1/sources/s-1"},
+                "isPartOf": {
+                    "@id": "https://positions.example/v1/sources/starmer-return-hubs-plan-rebuffed-in-albania-2025-05-16"
+                },
                 "dateCreated": "2025-05-15",
             },
         ],

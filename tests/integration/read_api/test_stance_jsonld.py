@@ -133,3 +133,9 @@ async def test_the_openapi_document_lists_json_ld_beside_json_with_a_named_schem
     jsonschema_rs.validate(schema, example)
     example_types = [types(node) for node in jsonld.expand(example, {"documentLoader": offline_loader})]
     assert example_types == [{"Claim"}, {"Quotation"}]
+    claim, quotation = example["@graph"]  # the example quotes the seed data exactly, as any quote must
+    stance = (await client.get("/v1/stances/" + claim["@id"].rsplit("/", 1)[1])).json()
+    assert claim["text"] == stance["summary"]
+    stored = {item["slug"]: item for item in stance["evidence"]}[quotation["@id"].rsplit("/", 1)[1]]
+    assert (quotation["text"], stored["kind"]) == (stored["text"], "direct_quote")
+    assert quotation["isPartOf"]["@id"].endswith("/" + stored["source"]["slug"])
