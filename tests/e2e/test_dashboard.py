@@ -266,6 +266,26 @@ async def test_policy_timeline_chart_and_table(page: Page, shots: Screenshots) -
     await shots.take()
 
 
+async def test_a_policy_chosen_while_the_topics_still_load_stays_chosen(page: Page) -> None:
+    topics_answered = asyncio.Event()
+
+    async def slow_topics(route: Route) -> None:
+        await asyncio.sleep(1.5)  # the topics arrive after the reader has chosen a policy
+        await route.continue_()
+        topics_answered.set()
+
+    await page.route("**/v1/topics*", slow_topics)
+    await page.goto("/dashboard/?view=timeline")
+    policy = page.get_by_label("Policy", exact=True)
+    await expect(policy.locator("option", has_text=HOSTING)).to_be_attached()
+    await policy.select_option("uk-albania-return-hub-hosting")
+    await topics_answered.wait()
+    await page.wait_for_timeout(200)  # the page has taken the topics in
+    await expect(policy).to_have_value("uk-albania-return-hub-hosting")
+    await page.get_by_role("button", name="Show timeline").click()
+    await expect(page.locator("table.timeline-table")).to_be_visible()
+
+
 async def test_unknown_actor_in_url_shows_problem_detail(page: Page, shots: Screenshots) -> None:
     await page.goto("/dashboard/?view=compare-actors&actors=edi-rama,no-such-actor&as_of=2025-05-15")
     alert = page.locator("#output [role=alert]")

@@ -173,10 +173,11 @@ function stateToForm(state) {
   }
 }
 
+/** Once the options are in, show the values a permalink names; a choice the reader made meanwhile stays. */
 function syncSelects(state) {
-  if (state.view === "compare-actors") setSelectValue($("#ca-topic"), state.topic);
-  else if (state.view === "compare-dates") setSelectValue($("#cd-topic"), state.topic);
-  else if (state.view === "timeline") setSelectValue($("#tl-policy"), state.policy);
+  if (state.view === "compare-actors" && state.topic) setSelectValue($("#ca-topic"), state.topic);
+  else if (state.view === "compare-dates" && state.topic) setSelectValue($("#cd-topic"), state.topic);
+  else if (state.view === "timeline" && state.policy) setSelectValue($("#tl-policy"), state.policy);
 }
 
 function formError(form, message, field) {
