@@ -53,51 +53,62 @@ from api.refs import ActorRef, PolicyRef
 
 
 def actor_comparison(as_of: date, actors: list[tuple[int, ActorRef]], found: Found) -> ActorComparison:
+    """Per policy (by slug), each actor's effective stance and each pair's agreement on it; each pair's summary and
+    the matrix. Each stance is looked up once per policy; a pair's `actors` list is one list, shared by its
+    agreements and its summary (msgspec encodes it wherever it is referenced)."""
+    slugs = [ref.slug for _, ref in actors]
+    ids = [actor_id for actor_id, _ in actors]
     pairs = list(combinations(range(len(actors)), 2))
+    pair_slugs = [[slugs[i], slugs[j]] for i, j in pairs]
+    per_pair: list[list[PairAgreement]] = [[] for _ in pairs]
+    with_position = [0] * len(actors)
+    get = found.stances.get
     rows: list[PolicyComparisonRow] = []
-    per_pair: dict[tuple[int, int], list[PairAgreement]] = {pair: [] for pair in pairs}
-    for policy_id, policy in sorted(found.policies.items(), key=lambda item: item[1].slug):
-        stances = [found.stances.get((as_of, actor_id, policy_id)) for actor_id, _ in actors]
-        strengths = [None if stance is None else stance.strength for stance in stances]
+    for policy_id, policy in sorted(found.policies.items(), key=_by_slug):
+        stances = [get((as_of, actor_id, policy_id)) for actor_id in ids]
+        strengths: list[EvidenceStrength | None] = []
+        for index, stance in enumerate(stances):
+            if stance is None:
+                strengths.append(None)
+            else:
+                strengths.append(stance.strength)
+                if stance.position is not None:
+                    with_position[index] += 1
         row_pairs = []
-        for i, j in pairs:
+        for (i, j), pair_actors, agreements in zip(pairs, pair_slugs, per_pair, strict=True):
+            a, b = stances[i], stances[j]
             item = PairAgreement(
-                actors=[actors[i][1].slug, actors[j][1].slug],
-                agreement=agreement(stances[i], stances[j]),
-                distance=distance(stances[i], stances[j]),
+                actors=pair_actors,
+                agreement=agreement(a, b),
+                distance=distance(a, b),
                 strength=pair_strength(strengths[i], strengths[j]),
             )
             row_pairs.append(item)
-            per_pair[(i, j)].append(item)
+            agreements.append(item)
         rows.append(
             PolicyComparisonRow(
                 policy=policy,
                 positions=[
-                    ActorPosition(actor=ref.slug, stance=stance)
-                    for (_, ref), stance in zip(actors, stances, strict=True)
+                    ActorPosition(actor=slug, stance=stance) for slug, stance in zip(slugs, stances, strict=True)
                 ],
                 pairs=row_pairs,
             )
         )
-    summary = [summarise_pair([actors[i][1].slug, actors[j][1].slug], per_pair[(i, j)]) for i, j in pairs]
+    summary = [
+        summarise_pair(pair_actors, agreements) for pair_actors, agreements in zip(pair_slugs, per_pair, strict=True)
+    ]
     return ActorComparison(
         as_of=as_of,
         actors=[ref for _, ref in actors],
         method=AGREEMENT_METHOD,
         rows=rows,
         summary=summary,
-        matrix=_matrix([ref.slug for _, ref in actors], pairs, summary, _positions_per_actor(rows)),
+        matrix=_matrix(slugs, pairs, summary, with_position if rows else []),
     )
 
 
-def _positions_per_actor(rows: list[PolicyComparisonRow]) -> list[int]:
-    if not rows:
-        return []
-    return [sum(_has_position(row.positions[i].stance) for row in rows) for i in range(len(rows[0].positions))]
-
-
-def _has_position(stance: EffectiveStance | None) -> bool:
-    return stance is not None and stance.position is not None
+def _by_slug(item: tuple[int, PolicyRef]) -> str:
+    return item[1].slug
 
 
 def _matrix(

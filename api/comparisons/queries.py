@@ -7,6 +7,7 @@ its policy, evidence, source and speaker; Python then arranges the rows.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
@@ -14,7 +15,15 @@ from api.comparisons.schemas import AttributedVia, EffectiveStance
 from api.comparisons.strength import EvidenceCounts, EvidenceStrength, counted_strength, stance_strength
 from api.divisions.rules import CAST_VALUES
 from api.errors import UnknownSlugs
-from api.evidence.rows import ACTOR_KINDS, EVIDENCE_COLUMNS, PRECISIONS, actor_ref, evidence_item, source_and_speaker
+from api.evidence.rows import (
+    ACTOR_KINDS,
+    EVIDENCE_COLUMNS,
+    PRECISIONS,
+    EvidenceReader,
+    actor_ref,
+    evidence_item,
+    source_and_speaker,
+)
 from api.evidence.schemas import EvidenceItem
 from api.refs import ActorRef, PolicyRef, position_label
 from db.enums import PolicyRelationKind
@@ -342,6 +351,30 @@ _LIVE_COMPARISON_SQL = actor_comparison_sql(as_recorded=False)
 _RECORDED_COMPARISON_SQL = actor_comparison_sql(as_recorded=True)
 
 
+ACTOR_COMPARISON_NAMES = (
+    "version",
+    "actor_id",
+    "actor_slug",
+    "actor_name",
+    "actor_kind",
+    "id",
+    "policy_id",
+    "slug",
+    "position",
+    "ambiguity",
+    "stated_on",
+    "stated_on_precision",
+    "stated_on_inferred",
+    "summary",
+    "policy_slug",
+    "policy_title",
+    "evidence_id",
+)
+"""The columns ``ACTOR_COMPARISON_SQL`` selects before its ``EVIDENCE_COLUMNS``, in order: the rows are read by
+position (a test holds the two together)."""
+_HEAD = len(ACTOR_COMPARISON_NAMES)
+
+
 async def actor_comparison_data(
     connection: asyncpg.Connection, slugs: Sequence[str], as_of: date, *, as_recorded: datetime | None = None
 ) -> ActorComparisonData:
@@ -352,36 +385,52 @@ async def actor_comparison_data(
         args.append(recorded_moment(as_recorded))
     rows = await connection.fetch(_RECORDED_COMPARISON_SQL if as_recorded else _LIVE_COMPARISON_SQL, *args)
     found = Found()
+    actors, policies = found.actors, found.policies
     by_slug: dict[str, int] = {}
-    collected: dict[int, tuple[asyncpg.Record, list[tuple[int, EvidenceItem]]]] = {}
-    policies = found.policies
+    # per stance id: its columns (ACTOR_COMPARISON_NAMES) and its evidence with the evidence ids
+    collected: dict[int, tuple[tuple[Any, ...], list[tuple[int, EvidenceItem]]]] = {}
+    reader = EvidenceReader(_HEAD)
     for row in rows:
-        actor_id = row["actor_id"]
-        if actor_id not in found.actors:
-            by_slug[row["actor_slug"]] = actor_id
-            found.actors[actor_id] = ActorRef(
-                slug=row["actor_slug"], name=row["actor_name"], kind=ACTOR_KINDS[row["actor_kind"]]
-            )
-        stance_id = row["id"]
+        head = row[:_HEAD]
+        actor_id = head[1]
+        if actor_id not in actors:
+            by_slug[head[2]] = actor_id
+            actors[actor_id] = ActorRef(slug=head[2], name=head[3], kind=ACTOR_KINDS[head[4]])
+        stance_id = head[5]
         if stance_id is None:  # an actor with no stance as of the day
             continue
         entry = collected.get(stance_id)
         if entry is None:
-            entry = collected[stance_id] = (row, [])
-            if row["policy_id"] not in policies:
-                policies[row["policy_id"]] = PolicyRef(slug=row["policy_slug"], title=row["policy_title"])
-        if row["evidence_slug"] is not None:
-            entry[1].append((row["evidence_id"], evidence_item(row)))
+            entry = collected[stance_id] = (head, [])
+            if head[6] not in policies:
+                policies[head[6]] = PolicyRef(slug=head[14], title=head[15])
+        if row[_HEAD] is not None:  # evidence_slug
+            entry[1].append((head[16], reader.item(row)))
     missing = [slug for slug in slugs if slug not in by_slug]
     if missing:
         raise UnknownSlugs("actor", missing, location="query", name="actors")
-    for row, evidence in collected.values():
+    stances = found.stances
+    for head, evidence in collected.values():
         if len(evidence) > 1:
             evidence.sort(key=_first)
-        found.stances[(as_of, row["actor_id"], row["policy_id"])] = _stance(row, [item for _, item in evidence], as_of)
+        (_, actor_id, _, _, _, _, policy_id, slug, position, ambiguity, stated_on, precision, inferred, summary) = head[
+            :14
+        ]
+        items = [item for _, item in evidence]
+        stances[(as_of, actor_id, policy_id)] = EffectiveStance(
+            slug=slug,
+            position=position,
+            label=position_label(position, ambiguity),
+            stated_on=stated_on,
+            stated_on_precision=PRECISIONS[precision],
+            stated_on_inferred=inferred,
+            summary=summary,
+            evidence=items,
+            strength=stance_strength(items, stated_on, as_of),
+        )
     return ActorComparisonData(
-        version=rows[0]["version"],
-        actors=[(by_slug[slug], found.actors[by_slug[slug]]) for slug in slugs],
+        version=rows[0][0],
+        actors=[(by_slug[slug], actors[by_slug[slug]]) for slug in slugs],
         found=found,
     )
 

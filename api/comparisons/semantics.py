@@ -38,21 +38,26 @@ def effective(candidates: Iterable[Candidate]) -> Candidate | None:
     )
 
 
+# Bound to module names: ``agreement`` runs for every pair on every policy, and on Python 3.11 reading a member as
+# a class attribute costs about 0.1-0.2 us each time.
+_AGREE, _DISAGREE, _PARTIAL, _UNKNOWN = Agreement.AGREE, Agreement.DISAGREE, Agreement.PARTIAL, Agreement.UNKNOWN
+
+
 def _sign(position: int) -> int:
     return (position > 0) - (position < 0)
 
 
 def agreement(a: EffectiveStance | None, b: EffectiveStance | None) -> Agreement:
     if a is None or b is None:
-        return Agreement.UNKNOWN
+        return _UNKNOWN
     if a.position is None or b.position is None:
-        return Agreement.PARTIAL
+        return _PARTIAL
     sign_a, sign_b = _sign(a.position), _sign(b.position)
     if sign_a == sign_b:
-        return Agreement.AGREE
+        return _AGREE
     if sign_a == 0 or sign_b == 0:
-        return Agreement.PARTIAL
-    return Agreement.DISAGREE
+        return _PARTIAL
+    return _DISAGREE
 
 
 def distance(a: EffectiveStance | None, b: EffectiveStance | None) -> int | None:
