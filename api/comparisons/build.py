@@ -297,6 +297,7 @@ def _roll_up(
     return PartyPosition(
         strength=score_strength([stance.strength for stance in given]),
         party=party.slug,
+        party_name=party.name,
         members=len(members),
         members_with_stance=len(given),
         mean=round(statistics.fmean(numbers), 4) if numbers else None,

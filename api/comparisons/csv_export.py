@@ -14,6 +14,7 @@ from api.comparisons.schemas import (
     DateComparison,
     EffectiveStance,
     PartyComparison,
+    PartyPolicyRow,
     PartyPosition,
     PolicyChanges,
     PolicyFamily,
@@ -194,13 +195,7 @@ def date_comparison_csv(comparison: DateComparison) -> str:
 def policy_positions_csv(positions: PolicyPositions) -> str:
     """One row per actor and policy; with `group_by=party`, the table asked for: one row per policy and party."""
     if positions.parties is not None:
-        header = ["as_of", "policy_slug", "policy_title", "party_slug", *PARTY_COLUMNS]
-        party_rows: list[list[object]] = [
-            [positions.as_of.isoformat(), row.policy.slug, row.policy.title, item.party, *_party_cells(item)]
-            for row in positions.parties
-            for item in row.parties
-        ]
-        return to_csv(header, party_rows)
+        return to_csv(PARTY_HEADER, _party_rows(positions.as_of, positions.parties))
     header = ["as_of", "policy_slug", "policy_title", "actor_slug", "actor_name", *STANCE_COLUMNS]
     rows = [
         [
@@ -296,6 +291,7 @@ def policy_family_csv(family: PolicyFamily) -> str:
 
 PARTY_COLUMNS = ["members", "members_with_stance", "mean", "spread", "support", "oppose", "neutral", "no_position"]
 PARTY_COLUMNS += [*STRENGTH_COLUMNS, "own_position", "own_label"]
+PARTY_HEADER = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", *PARTY_COLUMNS]
 
 
 def _party_cells(item: PartyPosition) -> list[object]:
@@ -317,18 +313,12 @@ def _party_cells(item: PartyPosition) -> list[object]:
 
 def party_comparison_csv(comparison: PartyComparison) -> str:
     """One row per policy and party: the members' roll-up and the party's own position."""
-    header = ["as_of", "policy_slug", "policy_title", "party_slug", "party_name", *PARTY_COLUMNS]
-    names = {party.slug: party.name for party in comparison.parties}
-    rows: list[list[object]] = [
-        [
-            comparison.as_of.isoformat(),
-            row.policy.slug,
-            row.policy.title,
-            item.party,
-            names[item.party],
-            *_party_cells(item),
-        ]
-        for row in comparison.rows
+    return to_csv(PARTY_HEADER, _party_rows(comparison.as_of, comparison.rows))
+
+
+def _party_rows(as_of: date, rows: list[PartyPolicyRow]) -> list[list[object]]:
+    return [
+        [as_of.isoformat(), row.policy.slug, row.policy.title, item.party, item.party_name, *_party_cells(item)]
+        for row in rows
         for item in row.parties
     ]
-    return to_csv(header, rows)

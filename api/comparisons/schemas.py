@@ -210,6 +210,7 @@ class PartyPosition(msgspec.Struct, kw_only=True, gc=False):
     `method`."""
 
     party: str
+    party_name: str
     members: int
     members_with_stance: int
     mean: float | None

@@ -141,11 +141,13 @@ async def test_positions_grouped_by_party_as_csv_are_the_roll_up_table(client: C
     assert len(rows) == len(body["parties"][0]["parties"])
     tories = next(row for row in rows if row["party_slug"] == "conservative-party")
     cell = next(item for item in body["parties"][0]["parties"] if item["party"] == "conservative-party")
-    assert (tories["policy_slug"], tories["mean"], tories["strength"]) == (
+    assert (tories["policy_slug"], tories["party_name"], tories["mean"], tories["strength"]) == (
         "uk-rwanda-scheme",
+        "Conservative Party",
         str(cell["mean"]),
         cell["strength"]["label"],
     )
+    assert cell["party_name"] == "Conservative Party"
 
 
 @pytest.mark.parametrize(
